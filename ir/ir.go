@@ -1,0 +1,60 @@
+// Package ir holds the resolved boolean match tree that processing
+// pipelines transform and backends render. Lower builds it from a parsed
+// sigma.Rule: search identifiers and "1 of"/"all of" selectors are resolved,
+// modifiers are already applied, so every leaf is one field compared with
+// one typed value.
+package ir
+
+import "github.com/sigconv/sigconv/sigma"
+
+// Expr is a node of the match tree: *And, *Or, *Not or *Match.
+type Expr interface{ exprNode() }
+
+// And matches when all its arguments match. An And with no arguments is true.
+type And struct{ Args []Expr }
+
+// Or matches when any argument matches. An Or with no arguments is false.
+type Or struct{ Args []Expr }
+
+// Not negates its argument.
+type Not struct{ Arg Expr }
+
+// Match compares one field with one value. An empty Field is a keyword
+// search (the value anywhere in the event).
+type Match struct {
+	Field string
+	Value sigma.Value
+	Pos   sigma.Pos // where the value (or its item) is written in the rule
+}
+
+func (*And) exprNode()   {}
+func (*Or) exprNode()    {}
+func (*Not) exprNode()   {}
+func (*Match) exprNode() {}
+
+// Rule is a rule ready for a backend: its source document (read only),
+// one match tree per condition, and what the pipelines decided.
+type Rule struct {
+	Source  *sigma.Rule
+	Queries []Expr // one per condition of the rule, in order
+
+	// Set by processing pipelines.
+	Table     string   // dataset / table / index selected for the logsource
+	Fields    []string // output fields, mapped to target names
+	Pipelines []string // names of the pipelines applied, in order
+	State     map[string]string
+}
+
+// Clone returns a shallow copy whose slices and map may be replaced
+// without touching the original; pipelines build new values with it.
+func (r *Rule) Clone() *Rule {
+	c := *r
+	c.Queries = append([]Expr(nil), r.Queries...)
+	c.Fields = append([]string(nil), r.Fields...)
+	c.Pipelines = append([]string(nil), r.Pipelines...)
+	c.State = make(map[string]string, len(r.State))
+	for k, v := range r.State {
+		c.State[k] = v
+	}
+	return &c
+}
