@@ -38,7 +38,10 @@ type Rule struct {
 	Source  *sigma.Rule
 	Queries []Expr // one per condition of the rule, in order
 
-	// Set by processing pipelines.
+	// Set by processing pipelines. LogSource starts as the rule's own and
+	// may be changed by change_logsource.
+	LogSource sigma.LogSource
+	Filters   []Expr   // conditions added by pipelines, AND-ed before each query, in order
 	Table     string   // dataset / table / index selected for the logsource
 	Fields    []string // output fields, mapped to target names
 	Pipelines []string // names of the pipelines applied, in order
@@ -50,6 +53,7 @@ type Rule struct {
 func (r *Rule) Clone() *Rule {
 	c := *r
 	c.Queries = append([]Expr(nil), r.Queries...)
+	c.Filters = append([]Expr(nil), r.Filters...)
 	c.Fields = append([]string(nil), r.Fields...)
 	c.Pipelines = append([]string(nil), r.Pipelines...)
 	c.State = make(map[string]string, len(r.State))

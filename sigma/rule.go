@@ -183,6 +183,16 @@ type Correlation struct {
 	Aliases      []Alias
 	Generate     bool
 	TypePos      Pos
+
+	// Fields holds every field of the condition (value_count may name
+	// several); Field is the first.
+	Fields []string
+	// ConditionText and ConditionExpr hold pySigma's extended temporal
+	// condition, a boolean expression over rule names, when the condition
+	// is a string instead of a map.
+	ConditionText string
+	ConditionExpr cond.Expr
+	ConditionPos  Pos
 }
 
 // RuleRef is a reference by id or name to another rule.

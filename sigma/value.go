@@ -26,6 +26,9 @@ const (
 
 // Part is one run of a String. Text holds the literal text for Literal and
 // the placeholder name (without '%') for Placeholder.
+// Text is a byte string: after encoding modifiers (utf16le, utf16be,
+// utf16) a literal holds raw bytes that need not be valid UTF-8, so
+// backends must escape it byte by byte rather than assume UTF-8 text.
 type Part struct {
 	Kind PartKind
 	Text string
@@ -232,7 +235,7 @@ const (
 // Shape classifies the string and returns its literal core for the first
 // four shapes. A lone '*' (or '**') is ShapeAny.
 func (s String) Shape() (Shape, string) {
-	parts := s.Parts
+	parts := s.Normalize().Parts
 	if len(parts) == 0 {
 		return ShapeEqual, ""
 	}
@@ -286,4 +289,24 @@ func (s String) Sigma() string {
 		}
 	}
 	return b.String()
+}
+
+// Normalize merges adjacent literal parts and runs of '*', which never
+// changes what the string matches; builders that concatenate parts call it
+// so that Shape sees one literal core.
+func (s String) Normalize() String {
+	var parts []Part
+	for _, p := range s.Parts {
+		n := len(parts)
+		switch {
+		case p.Kind == Literal && p.Text == "":
+			continue
+		case n > 0 && p.Kind == Literal && parts[n-1].Kind == Literal:
+			parts[n-1].Text += p.Text
+		case n > 0 && p.Kind == WildMulti && parts[n-1].Kind == WildMulti:
+		default:
+			parts = append(parts, p)
+		}
+	}
+	return String{Parts: parts, Cased: s.Cased}
 }

@@ -1,0 +1,7 @@
+// Package all registers every built-in target; import it for its side
+// effect, as the CLI does.
+package all
+
+import (
+	_ "github.com/sigconv/sigconv/backends/xql" // Cortex XQL
+)

@@ -1,0 +1,173 @@
+package backends
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/pipeline"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// Options choose how a Converter works.
+type Options struct {
+	// Pipelines names built-in pipelines of the target; when empty the
+	// target's default pipelines are used (unless WithoutPipeline).
+	Pipelines []string
+	// Extra are user pipelines (e.g. loaded from -p files), applied
+	// together with the built-in ones, ordered by priority.
+	Extra []*pipeline.Pipeline
+	// WithoutPipeline drops the target's built-in pipelines.
+	WithoutPipeline bool
+	// Format is the output format; empty means the target's default.
+	Format string
+}
+
+// Converter converts rules for one target with fixed pipelines and
+// format. It is immutable and safe for concurrent use.
+type Converter struct {
+	backend   Backend
+	pipelines []*pipeline.Pipeline
+	format    string
+}
+
+// NewConverter prepares a converter for backend b.
+func NewConverter(b Backend, opt Options) (*Converter, error) {
+	c := &Converter{backend: b}
+	builtin := PipelinesOf(b)
+	names := opt.Pipelines
+	if len(names) == 0 && !opt.WithoutPipeline {
+		if pp, ok := b.(PipelineProvider); ok {
+			names = pp.DefaultPipelines()
+		}
+	}
+	if opt.WithoutPipeline && len(opt.Pipelines) > 0 {
+		return nil, fmt.Errorf("--without-pipeline and a built-in pipeline (%s) exclude each other", strings.Join(opt.Pipelines, ", "))
+	}
+	var chosen []*pipeline.Pipeline
+	for _, n := range names {
+		p := findPipeline(builtin, n)
+		if p == nil {
+			return nil, fmt.Errorf("target %s has no pipeline %q (known: %s)", b.Name(), n, strings.Join(pipelineNames(builtin), ", "))
+		}
+		chosen = append(chosen, p)
+	}
+	for _, p := range opt.Extra {
+		if len(p.AllowedBackends) > 0 && !containsString(p.AllowedBackends, b.Name()) {
+			return nil, fmt.Errorf("pipeline %s (%s) is only for %s, not %s", p.Name, p.File, strings.Join(p.AllowedBackends, ", "), b.Name())
+		}
+		chosen = append(chosen, p)
+	}
+	c.pipelines = pipeline.Combine(chosen...)
+	formats := FormatsOf(b)
+	c.format = opt.Format
+	if c.format == "" {
+		c.format = formats[0]
+	}
+	if !containsString(formats, c.format) {
+		return nil, fmt.Errorf("target %s has no format %q (known: %s)", b.Name(), c.format, strings.Join(formats, ", "))
+	}
+	return c, nil
+}
+
+func findPipeline(ps []*pipeline.Pipeline, name string) *pipeline.Pipeline {
+	for _, p := range ps {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func pipelineNames(ps []*pipeline.Pipeline) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Backend returns the converter's backend.
+func (c *Converter) Backend() Backend { return c.backend }
+
+// Format returns the output format in use.
+func (c *Converter) Format() string { return c.format }
+
+// PipelineNames returns the names of the pipelines applied, in order.
+func (c *Converter) PipelineNames() []string { return pipelineNames(c.pipelines) }
+
+// Result is the conversion of one rule.
+type Result struct {
+	Rule    *ir.Rule // the processed rule
+	Queries []string // one per condition, as the backend rendered them
+	Output  string   // the queries packaged in the chosen format
+}
+
+// Convert lowers, processes and renders one rule. It never panics: an
+// unexpected panic in a backend becomes an error naming the rule.
+func (c *Converter) Convert(r *sigma.Rule) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, sigma.Errorf(r.File, r.Pos, "internal error converting rule for %s: %v", c.backend.Name(), p)
+		}
+	}()
+	lowered, err := ir.Lower(r)
+	if err != nil {
+		return nil, err
+	}
+	processed, err := pipeline.Apply(c.pipelines, lowered)
+	if err != nil {
+		return nil, err
+	}
+	queries, err := c.backend.Convert(processed)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.finalize(processed, queries)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Rule: processed, Queries: queries, Output: out}, nil
+}
+
+func (c *Converter) finalize(r *ir.Rule, queries []string) (string, error) {
+	if c.format == "json" {
+		return RuleJSON(r, queries)
+	}
+	if f, ok := c.backend.(Formatter); ok {
+		return f.Format(c.format, r, queries)
+	}
+	return strings.Join(queries, "\n"), nil
+}
+
+// RuleJSON is the generic json format: the queries with rule metadata.
+func RuleJSON(r *ir.Rule, queries []string) (string, error) {
+	src := r.Source
+	doc := struct {
+		ID      string   `json:"id"`
+		Title   string   `json:"title"`
+		Level   string   `json:"level"`
+		Tags    []string `json:"tags"`
+		File    string   `json:"file"`
+		Queries []string `json:"queries"`
+	}{src.ID, src.Title, src.Level, nonNil(src.Tags), src.File, nonNil(queries)}
+	b, err := json.Marshal(doc)
+	return string(b), err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,212 @@
+// Package textquery is the one condition-tree walker every text target
+// shares. A target supplies a Dialect: a small table of tokens (boolean
+// operators, grouping, precedence) and hooks that render leaves. The
+// walker adds parentheses only where the target's precedence needs them,
+// so each backend stays a table plus the few places it really differs.
+package textquery
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/sigconv/sigconv/ir"
+)
+
+// Precedence levels of rendered fragments. A fragment is wrapped in the
+// group tokens when it binds looser than the place it is put in.
+type Precedence int
+
+// Fragments rendered by hooks use PrecAtom unless their text has a
+// top-level boolean operator of the target.
+const (
+	PrecLowest Precedence = iota
+	PrecLow               // the loosest binary operator of the target
+	PrecHigh              // the tighter binary operator
+	PrecNot               // negation
+	PrecAtom              // a comparison or a parenthesized group
+)
+
+// Fragment is a rendered piece of a query with the precedence of its
+// outermost operator.
+type Fragment struct {
+	Text string
+	Prec Precedence
+}
+
+// Atom is a fragment that never needs parentheses.
+func Atom(text string) Fragment { return Fragment{Text: text, Prec: PrecAtom} }
+
+// Tokens are a target's boolean syntax.
+type Tokens struct {
+	And, Or     string // joiners including spaces, e.g. " and "
+	Not         string // prefix, e.g. "not "
+	Open, Close string // grouping, e.g. "(" and ")"
+	// NotAlwaysGroups renders "not" followed by a group even for atoms
+	// (KQL's not() is a function; XQL reads clearer that way).
+	NotAlwaysGroups bool
+	// OrBindsTighter is true where OR binds tighter than AND (Splunk's
+	// search command); usually AND binds tighter.
+	OrBindsTighter bool
+	// TopAnd, when set, joins the arguments of the top-level AND instead of
+	// And (for one condition per line); it must mean the same as And.
+	TopAnd string
+}
+
+// Hooks render leaves. Match is required; List is optional.
+type Hooks struct {
+	// Match renders one comparison.
+	Match func(m *ir.Match) (Fragment, error)
+	// List may render an OR of several matches on the same field as one
+	// expression (an "in" list); ok=false falls back to Match per leaf.
+	List func(ms []*ir.Match) (f Fragment, ok bool, err error)
+}
+
+// Dialect is a target's tokens plus hooks.
+type Dialect struct {
+	Tokens
+	Hooks
+}
+
+func (d *Dialect) precOf(isAnd bool) Precedence {
+	if isAnd != d.OrBindsTighter {
+		return PrecHigh
+	}
+	return PrecLow
+}
+
+// Render renders a tree.
+func (d *Dialect) Render(e ir.Expr) (string, error) {
+	f, err := d.render(e)
+	return f.Text, err
+}
+
+// RenderRule renders the pipeline's filters AND-ed with one query of the
+// rule, flattening nested ANDs so that the added conditions and the
+// detection read as one list.
+func (d *Dialect) RenderRule(r *ir.Rule, q ir.Expr) (string, error) {
+	args := append(append([]ir.Expr(nil), r.Filters...), q)
+	all := flatten(args, true)
+	if len(all) == 1 {
+		return d.Render(all[0])
+	}
+	joiner := d.And
+	if d.TopAnd != "" {
+		joiner = d.TopAnd
+	}
+	return d.join(all, true, joiner)
+}
+
+func (d *Dialect) render(e ir.Expr) (Fragment, error) {
+	switch e := e.(type) {
+	case *ir.Match:
+		return d.Match(e)
+	case *ir.Not:
+		return d.renderNot(e)
+	case *ir.And:
+		return d.renderJoin(e.Args, true)
+	case *ir.Or:
+		return d.renderJoin(e.Args, false)
+	}
+	return Fragment{}, nil
+}
+
+func (d *Dialect) renderNot(e *ir.Not) (Fragment, error) {
+	inner, err := d.render(e.Arg)
+	if err != nil {
+		return Fragment{}, err
+	}
+	if d.NotAlwaysGroups || inner.Prec < PrecNot {
+		return Fragment{Text: d.Not + d.Open + inner.Text + d.Close, Prec: PrecNot}, nil
+	}
+	return Fragment{Text: d.Not + inner.Text, Prec: PrecNot}, nil
+}
+
+func (d *Dialect) renderJoin(args []ir.Expr, isAnd bool) (Fragment, error) {
+	args = flatten(args, isAnd)
+	if len(args) == 0 {
+		// Lowering never builds an empty group; refuse rather than emit
+		// a constant the rule did not say.
+		return Fragment{}, errors.New("internal error: empty boolean group")
+	}
+	if len(args) == 1 {
+		return d.render(args[0])
+	}
+	joiner := d.Or
+	if isAnd {
+		joiner = d.And
+	}
+	text, err := d.join(args, isAnd, joiner)
+	return Fragment{Text: text, Prec: d.precOf(isAnd)}, err
+}
+
+// join renders args and joins them, grouping the ones that bind looser
+// than the joiner. Under OR, runs of matches on one field are offered to
+// the List hook.
+func (d *Dialect) join(args []ir.Expr, isAnd bool, joiner string) (string, error) {
+	prec := d.precOf(isAnd)
+	var parts []string
+	for i := 0; i < len(args); {
+		f, n, err := d.renderRun(args[i:], isAnd)
+		if err != nil {
+			return "", err
+		}
+		i += n
+		if f.Prec < prec {
+			f.Text = d.Open + f.Text + d.Close
+		}
+		parts = append(parts, f.Text)
+	}
+	return strings.Join(parts, joiner), nil
+}
+
+// renderRun renders the next argument, or the next run of same-field
+// matches as a list when under OR and the List hook accepts them.
+func (d *Dialect) renderRun(args []ir.Expr, isAnd bool) (Fragment, int, error) {
+	if !isAnd && d.List != nil {
+		run := sameFieldRun(args)
+		if len(run) > 1 {
+			f, ok, err := d.List(run)
+			if err != nil {
+				return Fragment{}, 0, err
+			}
+			if ok {
+				return f, len(run), nil
+			}
+		}
+	}
+	f, err := d.render(args[0])
+	return f, 1, err
+}
+
+func sameFieldRun(args []ir.Expr) []*ir.Match {
+	var run []*ir.Match
+	for _, a := range args {
+		m, ok := a.(*ir.Match)
+		if !ok || m.Field == "" || (len(run) > 0 && run[0].Field != m.Field) {
+			break
+		}
+		run = append(run, m)
+	}
+	return run
+}
+
+// flatten splices nested nodes of the same kind into one argument list.
+func flatten(args []ir.Expr, isAnd bool) []ir.Expr {
+	var out []ir.Expr
+	for _, a := range args {
+		switch a := a.(type) {
+		case *ir.And:
+			if isAnd {
+				out = append(out, flatten(a.Args, true)...)
+				continue
+			}
+		case *ir.Or:
+			if !isAnd {
+				out = append(out, flatten(a.Args, false)...)
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}

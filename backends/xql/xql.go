@@ -1,0 +1,160 @@
+// Package xql renders Sigma rules as Cortex Query Language (XQL) for
+// Cortex XDR and XSIAM, on dataset xdr_data with config case_sensitive =
+// false, as Palo Alto's published hunts do.
+//
+// Literal semantics follow the XSIAM "filter" stage page
+// (https://docs-cortex.paloaltonetworks.com/r/Cortex-XSIAM/Cortex-XSIAM-Documentation/filter):
+// inside "..." a backslash is an ordinary character and '*' is a wildcard.
+// Operators follow the "Supported operators" page
+// (https://docs-cortex.paloaltonetworks.com/r/Cortex-XSIAM/Cortex-XSIAM-Documentation/Supported-operators):
+// =, !=, <, <=, >, >=, contains, in (string lists accept '*' wildcards),
+// ~= (regular expression), incidr (IPv4), incidr6 (IPv6), and, or, not.
+package xql
+
+import (
+	"embed"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/textquery"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/pipeline"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+//go:embed pipelines/*.yml
+var pipelineFiles embed.FS
+
+// Backend is the XQL target. The zero value is not usable; use New.
+type Backend struct {
+	pipelines []*pipeline.Pipeline
+}
+
+// New returns the XQL backend with its built-in pipelines.
+func New() *Backend {
+	data, err := pipelineFiles.ReadFile("pipelines/xdr-data.yml")
+	if err != nil {
+		panic(err)
+	}
+	return &Backend{pipelines: []*pipeline.Pipeline{pipeline.MustLoad("xql/pipelines/xdr-data.yml", data)}}
+}
+
+func init() { backends.Register(New()) }
+
+// Name implements backends.Backend.
+func (*Backend) Name() string { return "xql" }
+
+// Pipelines implements backends.PipelineProvider.
+func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
+
+// DefaultPipelines implements backends.PipelineProvider.
+func (*Backend) DefaultPipelines() []string { return []string{"xdr-data"} }
+
+// Formats implements backends.Formatter: "default" is the documented hunt
+// layout with a comment header, "plain" one query per line.
+func (*Backend) Formats() []string { return []string{"default", "plain"} }
+
+// fieldName is what XQL accepts unquoted: identifiers, and dotted XDM
+// names such as xdm.source.ipv4.
+var fieldName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+
+// Convert implements backends.Backend: one multi-line query per condition.
+func (b *Backend) Convert(r *ir.Rule) ([]string, error) {
+	return b.queries(r, true)
+}
+
+func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
+	d := dialect(r, multiline)
+	var out []string
+	for _, q := range r.Queries {
+		filter, err := d.RenderRule(r, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, assemble(r, filter, multiline))
+	}
+	return out, nil
+}
+
+// assemble builds the stages around the filter expression.
+func assemble(r *ir.Rule, filter string, multiline bool) string {
+	dataset := r.Table
+	if dataset == "" {
+		dataset = "xdr_data"
+	}
+	stages := []string{"config case_sensitive = false", "dataset = " + dataset, "filter " + filter}
+	if len(r.Fields) > 0 {
+		stages = append(stages, "fields "+strings.Join(r.Fields, ", "))
+	}
+	stages = append(stages, "sort desc _time")
+	sep := " | "
+	if multiline {
+		sep = "\n| "
+	}
+	return strings.Join(stages, sep)
+}
+
+// Format implements backends.Formatter.
+func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
+	switch format {
+	case "plain":
+		qs, err := b.queries(r, false)
+		return strings.Join(qs, "\n"), err
+	case "default":
+		return header(r) + "\n" + strings.Join(queries, "\n\n"), nil
+	}
+	return "", fmt.Errorf("xql has no format %q", format)
+}
+
+// header is the comment block of Palo Alto's published hunts. Comments end
+// at the line break, so metadata is folded onto one line.
+func header(r *ir.Rule) string {
+	src := r.Source
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Title: %s\n", oneLine(src.Title))
+	if src.Description != "" {
+		fmt.Fprintf(&b, "// Description: %s\n", oneLine(src.Description))
+	}
+	if ttp := ttpComment(src); ttp != "" {
+		fmt.Fprintf(&b, "// MITRE ATT&CK TTP ID: %s\n", oneLine(ttp))
+	}
+	return b.String()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ttpComment is the rule's custom attribute mitre_ttp_comment when set
+// (hunts annotate techniques with prose), else its ATT&CK technique tags.
+func ttpComment(r *sigma.Rule) string {
+	if v, ok := r.CustomValue("mitre_ttp_comment"); ok {
+		if s, ok := v.(string); ok {
+			return s
+		}
+	}
+	var ids []string
+	for _, t := range r.Tags {
+		if id, ok := strings.CutPrefix(t, "attack.t"); ok && id != "" && id[0] >= '0' && id[0] <= '9' {
+			ids = append(ids, "T"+strings.ToUpper(id))
+		}
+	}
+	return strings.Join(ids, " / ")
+}
+
+func dialect(r *ir.Rule, multiline bool) *textquery.Dialect {
+	d := &textquery.Dialect{
+		Tokens: textquery.Tokens{
+			And: " and ", Or: " or ", Not: "not ", Open: "(", Close: ")",
+			NotAlwaysGroups: true,
+		},
+		Hooks: textquery.Hooks{
+			Match: func(m *ir.Match) (textquery.Fragment, error) { return match(r, m) },
+			List:  rawList,
+		},
+	}
+	if multiline {
+		d.TopAnd = "\n    and "
+	}
+	return d
+}

@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/pipeline"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+var convertFlags = flagSpec{
+	values: map[string]string{
+		"-t": "target", "--target": "target",
+		"-p": "pipeline", "--pipeline": "pipeline",
+		"-f": "format", "--format": "format",
+		"-o": "output", "--output": "output",
+	},
+	bools: map[string]string{
+		"-s": "skip", "--skip-unsupported": "skip",
+		"--without-pipeline": "without-pipeline",
+		"--json":             "json",
+	},
+}
+
+// jsonResult is one line of --json output: the CLI's contract.
+type jsonResult struct {
+	Path      string     `json:"path"`
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	Target    string     `json:"target"`
+	Pipelines []string   `json:"pipelines"`
+	Format    string     `json:"format"`
+	Queries   []string   `json:"queries"`
+	Error     *jsonError `json:"error"`
+}
+
+type jsonError struct {
+	Message string `json:"message"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+}
+
+// outcome is the conversion of one document, kept in input order.
+type outcome struct {
+	path string
+	meta *sigma.Meta
+	res  *backends.Result
+	err  error
+}
+
+func runConvert(args []string, stdout, stderr io.Writer) int {
+	a, err := convertFlags.parse(args)
+	if err == nil && a.value("target") == "" {
+		err = errors.New("missing -t TARGET")
+	}
+	if err == nil && len(a.paths) == 0 {
+		err = errors.New("missing PATH")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sigconv convert: %v\n\n%s", err, usage)
+		return 2
+	}
+	conv, err := newConverter(a)
+	if err != nil {
+		fmt.Fprintln(stderr, "sigconv convert:", err)
+		return 2
+	}
+	paths, err := ruleFiles(a.paths)
+	if err != nil {
+		fmt.Fprintln(stderr, "sigconv convert:", err)
+		return 2
+	}
+	out := stdout
+	if o := a.value("output"); o != "" {
+		f, err := os.Create(o)
+		if err != nil {
+			fmt.Fprintln(stderr, "sigconv convert:", err)
+			return 2
+		}
+		defer f.Close()
+		out = f
+	}
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	outcomes, invalid := convertFiles(conv, loadFiles(paths), stderr)
+	failed := report(w, stderr, conv, outcomes, a.bools["json"])
+	if len(outcomes) > 1 {
+		fmt.Fprintf(stderr, "converted %d of %d rules (%d failed)\n", len(outcomes)-failed, len(outcomes), failed)
+	}
+	if invalid > 0 || (failed > 0 && !a.bools["skip"]) {
+		return 1
+	}
+	return 0
+}
+
+func newConverter(a *parsedArgs) (*backends.Converter, error) {
+	b, err := backends.Lookup(a.value("target"))
+	if err != nil {
+		return nil, err
+	}
+	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"]}
+	for _, p := range a.values["pipeline"] {
+		if !isYAML(p) {
+			opt.Pipelines = append(opt.Pipelines, p)
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := pipeline.Load(p, data)
+		if err != nil {
+			return nil, err
+		}
+		opt.Extra = append(opt.Extra, pl)
+	}
+	return backends.NewConverter(b, opt)
+}
+
+// convertFiles converts every rule of every file in parallel; invalid
+// files are reported on stderr and counted, never converted.
+func convertFiles(conv *backends.Converter, files []*sigma.File, stderr io.Writer) ([]outcome, int) {
+	invalid := 0
+	var docs []outcome
+	for _, f := range files {
+		for _, d := range f.Diags {
+			if d.Severity == sigma.SeverityError {
+				fmt.Fprintln(stderr, d.Error())
+				invalid++
+			}
+		}
+		for _, doc := range f.Documents {
+			o := outcome{path: f.Path, meta: doc.Metadata()}
+			if _, ok := doc.(*sigma.Rule); !ok {
+				o.err = sigma.Errorf(f.Path, doc.Metadata().Pos, "%s documents are not supported by convert yet", kindOf(doc))
+			}
+			docs = append(docs, o)
+		}
+	}
+	rules := ruleDocs(files)
+	parallel(len(docs), func(i int) {
+		r := rules[i]
+		if r == nil || docs[i].err != nil {
+			return
+		}
+		docs[i].res, docs[i].err = conv.Convert(r)
+	})
+	return docs, invalid
+}
+
+// ruleDocs lists the documents of all files in order, nil where a
+// document is not a detection rule.
+func ruleDocs(files []*sigma.File) []*sigma.Rule {
+	var out []*sigma.Rule
+	for _, f := range files {
+		for _, doc := range f.Documents {
+			r, _ := doc.(*sigma.Rule)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func kindOf(doc sigma.Document) string {
+	switch doc.(type) {
+	case *sigma.Correlation:
+		return "correlation"
+	case *sigma.Filter:
+		return "filter"
+	}
+	return "rule"
+}
+
+// report writes the outcomes in order and returns how many failed.
+func report(w io.Writer, stderr io.Writer, conv *backends.Converter, outcomes []outcome, asJSON bool) int {
+	failed := 0
+	first := true
+	for _, o := range outcomes {
+		if o.err != nil {
+			failed++
+			fmt.Fprintln(stderr, o.err.Error())
+		}
+		if asJSON {
+			writeJSON(w, conv, o)
+			continue
+		}
+		if o.err == nil {
+			if !first {
+				fmt.Fprintln(w)
+			}
+			first = false
+			fmt.Fprintln(w, o.res.Output)
+		}
+	}
+	return failed
+}
+
+func writeJSON(w io.Writer, conv *backends.Converter, o outcome) {
+	j := jsonResult{
+		Path: o.path, ID: o.meta.ID, Title: o.meta.Title, Target: conv.Backend().Name(),
+		Pipelines: conv.PipelineNames(), Format: conv.Format(), Queries: []string{},
+	}
+	if j.Pipelines == nil {
+		j.Pipelines = []string{}
+	}
+	if o.err != nil {
+		j.Error = toJSONError(o.err)
+	} else {
+		j.Queries = o.res.Queries
+	}
+	b, _ := json.Marshal(j)
+	w.Write(append(b, '\n'))
+}
+
+func toJSONError(err error) *jsonError {
+	var d *sigma.Diagnostic
+	if errors.As(err, &d) {
+		return &jsonError{Message: d.Message, Line: d.Pos.Line, Column: d.Pos.Column}
+	}
+	return &jsonError{Message: err.Error()}
+}

@@ -1,0 +1,175 @@
+// Package pipeline implements processing pipelines: ordered, conditional
+// transformations that adapt a lowered rule (ir.Rule) to a target's data:
+// field-name mapping, logsource → table/dataset selection and added
+// conditions, placeholder values, and failures for what a target cannot
+// serve. Pipelines are data (YAML, in the pySigma format plus a few
+// sigconv extensions) and are applied as pure functions: Apply never
+// mutates its input rule.
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// Pipeline is a named, prioritized list of processing items.
+type Pipeline struct {
+	Name     string
+	Priority int // lower runs first; pySigma convention: 10 logsource, 50 backend
+	Items    []*Item
+	Vars     map[string][]string // placeholder values
+	// AllowedBackends, when not empty, names the only targets it is for.
+	AllowedBackends []string
+	File            string // where it was loaded from, for messages
+}
+
+// Item is one transformation with the conditions that select the rules
+// and fields it applies to.
+type Item struct {
+	ID             string
+	Pos            sigma.Pos
+	Transformation Transformation
+
+	RuleConds   []RuleCondition
+	RuleCondOr  bool // rule_cond_op: or
+	RuleCondNot bool // rule_cond_not: true
+
+	FieldConds   []FieldCondition
+	FieldCondOr  bool
+	FieldCondNot bool
+}
+
+// appliesTo reports whether the item's rule conditions select the rule.
+func (it *Item) appliesTo(r *ir.Rule) bool {
+	if len(it.RuleConds) == 0 {
+		return !it.RuleCondNot
+	}
+	match := !it.RuleCondOr
+	for _, c := range it.RuleConds {
+		ok := c.Match(r)
+		if it.RuleCondOr && ok {
+			match = true
+			break
+		}
+		if !it.RuleCondOr && !ok {
+			match = false
+			break
+		}
+	}
+	return match != it.RuleCondNot
+}
+
+// selectsField reports whether the item's field conditions select a field.
+func (it *Item) selectsField(field string) bool {
+	if len(it.FieldConds) == 0 {
+		return !it.FieldCondNot
+	}
+	match := !it.FieldCondOr
+	for _, c := range it.FieldConds {
+		ok := c.Match(field)
+		if it.FieldCondOr && ok {
+			match = true
+			break
+		}
+		if !it.FieldCondOr && !ok {
+			match = false
+			break
+		}
+	}
+	return match != it.FieldCondNot
+}
+
+// Transformation changes a rule. Implementations must not mutate their
+// input: they return a new rule (ir.Rule.Clone plus rebuilt trees).
+type Transformation interface {
+	Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error)
+}
+
+// State is the per-conversion scratch space shared by the items of the
+// pipelines applied to one rule. It never outlives one Apply call.
+type State struct {
+	Pipeline *Pipeline
+	Vars     map[string][]string
+	// mapped records the fields that a field-name mapping produced, so
+	// that a later fail_unmapped_fields item can tell them apart.
+	mapped map[string]bool
+}
+
+// Combine merges pipelines into one sequence ordered by priority (stable,
+// so equal priorities keep the order given). It is the only way pipelines
+// are combined.
+func Combine(ps ...*Pipeline) []*Pipeline {
+	out := append([]*Pipeline(nil), ps...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
+	return out
+}
+
+// Apply runs the pipelines (already combined) on a rule and returns the
+// transformed copy.
+func Apply(ps []*Pipeline, r *ir.Rule) (*ir.Rule, error) {
+	out := r.Clone()
+	if len(out.Pipelines) == 0 && out.Source != nil {
+		out.LogSource = out.Source.LogSource
+		if len(out.Fields) == 0 {
+			out.Fields = append([]string(nil), out.Source.Fields...)
+		}
+	}
+	st := &State{Vars: map[string][]string{}, mapped: map[string]bool{}}
+	for _, p := range ps {
+		for k, v := range p.Vars {
+			st.Vars[k] = v
+		}
+	}
+	for _, p := range ps {
+		st.Pipeline = p
+		for _, it := range p.Items {
+			if !it.appliesTo(out) {
+				continue
+			}
+			next, err := it.Transformation.Apply(st, it, out)
+			if err != nil {
+				return nil, err
+			}
+			out = next
+		}
+		out.Pipelines = append(out.Pipelines, p.Name)
+	}
+	return out, nil
+}
+
+// ruleError builds a diagnostic about the rule at pos.
+func ruleError(r *ir.Rule, pos sigma.Pos, format string, args ...any) error {
+	file := ""
+	if r.Source != nil {
+		file = r.Source.File
+		if !pos.IsValid() {
+			pos = r.Source.Pos
+		}
+	}
+	return sigma.Errorf(file, pos, format, args...)
+}
+
+// describeLogsource prints a logsource as "category=x product=y".
+func describeLogsource(ls sigma.LogSource) string {
+	s := ""
+	add := func(k, v string) {
+		if v != "" {
+			if s != "" {
+				s += " "
+			}
+			s += k + "=" + v
+		}
+	}
+	add("category", ls.Category)
+	add("product", ls.Product)
+	add("service", ls.Service)
+	if s == "" {
+		return "(empty)"
+	}
+	return s
+}
+
+func (p *Pipeline) String() string { return fmt.Sprintf("%s (priority %d)", p.Name, p.Priority) }

@@ -1,0 +1,9 @@
+package rules_test
+
+import "github.com/sigconv/sigconv/sigmatest"
+
+// goldenTargets are the conversions pinned for the shipped rules.
+var goldenTargets = []sigmatest.Target{
+	{Name: "xql"},
+	{Name: "xql", Format: "json"},
+}

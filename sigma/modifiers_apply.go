@@ -1,0 +1,409 @@
+package sigma
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// modRef is one modifier as written in a key, with its position.
+type modRef struct {
+	mod  Modifier
+	name string
+	pos  Pos
+}
+
+// parseKey splits "Field|mod|mod" and resolves the modifier names.
+func (p *parser) parseKey(k *yaml.Node) (string, []modRef, bool) {
+	key, base := k.Value, textPos(k)
+	names := strings.Split(key, "|")
+	field, off, ok := names[0], len(names[0])+1, true
+	var mods []modRef
+	for _, name := range names[1:] {
+		pos := Pos{Line: base.Line, Column: base.Column + utf8.RuneCountInString(key[:off])}
+		off += len(name) + 1
+		m, known := LookupModifier(name)
+		switch {
+		case name == "":
+			p.errorf(pos, "empty modifier name in %q", key)
+			ok = false
+		case !known:
+			p.errorf(pos, "unknown modifier %q%s", name, didYouMean(suggest(name, modifierList())))
+			ok = false
+		default:
+			mods = append(mods, modRef{mod: m, name: name, pos: pos})
+		}
+	}
+	if field != "" || len(names) == 1 {
+		ok = p.checkFieldName(field, nodePos(k)) && ok
+	}
+	return field, mods, ok
+}
+
+func modifierList() []string {
+	out := make([]string, 0, len(modifierNames))
+	for n := range modifierNames {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isListMod tells the modifiers that act on the whole item, not on each
+// value; their place in the chain does not matter.
+func isListMod(m Modifier) bool { return m == ModAll || m == ModNeq }
+
+// firstOnly are the modifiers that read the value as written and so must
+// come before any other value modifier.
+func firstOnly(m Modifier) bool {
+	switch m {
+	case ModRe, ModCIDR, ModExists, ModFieldRef, ModMinute, ModHour, ModDay, ModWeek, ModMonth, ModYear:
+		return true
+	}
+	return false
+}
+
+// checkChain performs the checks that do not depend on the values.
+func (p *parser) checkChain(it *Item, mods []modRef) bool {
+	ok, valueIdx := true, 0
+	seen := map[Modifier]bool{}
+	for _, m := range mods {
+		if seen[m.mod] && m.mod != ModBase64 {
+			p.warnf(m.pos, "modifier %s is used twice", m.mod)
+		}
+		seen[m.mod] = true
+		switch {
+		case isListMod(m.mod):
+			continue
+		case firstOnly(m.mod) && valueIdx > 0:
+			p.errorf(m.pos, "modifier %s must come first: it reads the value as written", m.name)
+			ok = false
+		case m.mod == ModExists && it.Field == "":
+			p.errorf(m.pos, "modifier exists needs a field")
+			ok = false
+		}
+		valueIdx++
+	}
+	return ok
+}
+
+// itemValue decodes one value and applies the modifiers left to right.
+func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node) (ItemValue, bool) {
+	s := readScalar(v)
+	rest := mods
+	var first *modRef
+	for i, m := range mods {
+		if isListMod(m.mod) {
+			p.applyListMod(it, m.mod)
+			continue
+		}
+		if firstOnly(m.mod) {
+			first, rest = &mods[i], mods[i+1:]
+		}
+		break
+	}
+	val, ok := p.initialValue(it, first, v, s)
+	if !ok {
+		return ItemValue{}, false
+	}
+	vals := []Value{val}
+	for _, m := range rest {
+		if isListMod(m.mod) {
+			p.applyListMod(it, m.mod)
+			continue
+		}
+		if vals, ok = p.applyMod(m, vals); !ok {
+			return ItemValue{}, false
+		}
+	}
+	return ItemValue{Pos: nodePos(v), Alternatives: vals}, true
+}
+
+func (p *parser) applyListMod(it *Item, m Modifier) {
+	if m == ModAll {
+		it.All = true
+	} else {
+		it.Negated = true
+	}
+}
+
+// initialValue turns the scalar into its typed value, interpreted by the
+// first modifier when that one reads the raw text (re, cidr, ...).
+func (p *parser) initialValue(it *Item, first *modRef, v *yaml.Node, s scalar) (Value, bool) {
+	pos := nodePos(v)
+	if first == nil {
+		if s.Ambiguous != "" {
+			p.warnf(pos, "%s", s.Ambiguous)
+		}
+		return plainValue(s), true
+	}
+	m := first.mod
+	switch m {
+	case ModExists:
+		return p.existsValue(s, pos)
+	case ModMinute, ModHour, ModDay, ModWeek, ModMonth, ModYear:
+		if s.Kind != kNumber || s.Num.IsFloat {
+			p.errorf(pos, "modifier %s needs an integer value, not %s", first.name, kindName(v))
+			return nil, false
+		}
+		return TimePart{Part: m.String(), Value: s.Num}, true
+	}
+	if s.Kind != kString {
+		p.errorf(pos, "modifier %s needs a string value, not %s%s", first.name, kindName(v), quoteHint(s))
+		return nil, false
+	}
+	switch m {
+	case ModRe:
+		return p.regexValue(s.Text, textPos(v))
+	case ModCIDR:
+		return p.cidrValue(s.Text, pos)
+	}
+	return p.fieldRefValue(s.Text, pos)
+}
+
+func quoteHint(s scalar) string {
+	if s.Kind == kNumber {
+		return "; quote the number if it is text"
+	}
+	return ""
+}
+
+// plainValue is the value of a scalar without modifiers.
+func plainValue(s scalar) Value {
+	switch s.Kind {
+	case kNumber:
+		return s.Num
+	case kBool:
+		return Bool{Value: s.Bool}
+	case kNull:
+		return Null{}
+	}
+	return ParseString(s.Text)
+}
+
+// existsValue accepts true/false, and plain yes/no/on/off with a warning:
+// here a boolean is the only sensible reading.
+func (p *parser) existsValue(s scalar, pos Pos) (Value, bool) {
+	switch {
+	case s.Kind == kBool:
+		return Exists{Value: s.Bool}, true
+	case s.Bool11:
+		p.warnf(pos, "exists: %s is read as %t; write true or false", s.Text, s.Bool)
+		return Exists{Value: s.Bool}, true
+	}
+	p.errorf(pos, "modifier exists needs true or false, not %q", s.Text)
+	return nil, false
+}
+
+func (p *parser) cidrValue(text string, pos Pos) (Value, bool) {
+	pr, err := parseCIDR(text)
+	if err != nil {
+		p.errorf(pos, "%v", err)
+		return nil, false
+	}
+	return CIDR{Prefix: pr}, true
+}
+
+// parseCIDR parses an IPv4 or IPv6 network. Like pySigma (Python's strict
+// ip_network) it refuses host bits and accepts a bare address as a
+// single-host network.
+func parseCIDR(text string) (netip.Prefix, error) {
+	t := strings.TrimSpace(text)
+	if !strings.Contains(t, "/") {
+		a, err := netip.ParseAddr(t)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("invalid CIDR network %q", text)
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	pr, err := netip.ParsePrefix(t)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("invalid CIDR network %q", text)
+	}
+	if pr.Masked() != pr {
+		return netip.Prefix{}, fmt.Errorf("CIDR network %q has host bits set; did you mean %s?", text, pr.Masked())
+	}
+	return pr, nil
+}
+
+func (p *parser) fieldRefValue(text string, pos Pos) (Value, bool) {
+	s := ParseString(text)
+	if !s.IsPlain() {
+		p.errorf(pos, "modifier fieldref needs a field name without wildcards, not %q", text)
+		return nil, false
+	}
+	if !p.checkFieldName(s.Text(), pos) {
+		return nil, false
+	}
+	return FieldRef{Field: s.Text()}, true
+}
+
+// applyMod applies one value modifier to every alternative.
+func (p *parser) applyMod(m modRef, vals []Value) ([]Value, bool) {
+	out := make([]Value, 0, len(vals))
+	for _, v := range vals {
+		res, err := p.modifyOne(m, v)
+		if err != nil {
+			p.errorf(m.pos, "%v", err)
+			return nil, false
+		}
+		out = append(out, res...)
+	}
+	if len(out) > maxAlternatives {
+		p.errorf(m.pos, "modifier %s expands the value into more than %d alternatives", m.name, maxAlternatives)
+		return nil, false
+	}
+	return out, true
+}
+
+func (p *parser) modifyOne(m modRef, v Value) ([]Value, error) {
+	switch m.mod {
+	case ModContains, ModStartsWith, ModEndsWith:
+		r, err := addWildcards(m, v)
+		return []Value{r}, err
+	case ModCased:
+		return one(setCased(m, v))
+	case ModBase64, ModBase64Offset, ModUTF16LE, ModUTF16BE, ModUTF16, ModWindash, ModExpand:
+		s, err := needString(m, v)
+		if err != nil {
+			return nil, err
+		}
+		return p.encode(m, s)
+	case ModReIgnoreCase, ModReMultiline, ModReDotAll:
+		return one(setFlag(m, v))
+	case ModGT, ModGTE, ModLT, ModLTE:
+		return one(compare(m, v))
+	}
+	return nil, fmt.Errorf("modifier %s must come first: it reads the value as written", m.name)
+}
+
+func one(v Value, err error) ([]Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	return []Value{v}, nil
+}
+
+// describe names a value's type for messages.
+func describe(v Value) string {
+	switch v := v.(type) {
+	case String:
+		return "a string"
+	case Number:
+		return "the number " + v.String()
+	case Bool:
+		return "a boolean"
+	case Null:
+		return "null"
+	case Regex:
+		return "a regular expression (re)"
+	case CIDR:
+		return "a CIDR network (cidr)"
+	case Compare:
+		return "a comparison"
+	case Exists:
+		return "an exists test"
+	case FieldRef:
+		return "a field reference (fieldref)"
+	case TimePart:
+		return "a time part"
+	}
+	return "this value"
+}
+
+func mismatch(m modRef, v Value) error {
+	hint := ""
+	if _, ok := v.(Number); ok {
+		hint = "; quote the number if it is text"
+	}
+	return fmt.Errorf("modifier %s cannot be applied to %s%s", m.name, describe(v), hint)
+}
+
+func needString(m modRef, v Value) (String, error) {
+	s, ok := v.(String)
+	if !ok {
+		return String{}, mismatch(m, v)
+	}
+	return s, nil
+}
+
+// addWildcards implements contains/startswith/endswith: wildcards on a
+// string (unless already there), ".*" on a regex (as pySigma does, unless
+// already anchored or open), flags on a field reference.
+func addWildcards(m modRef, v Value) (Value, error) {
+	lead := m.mod == ModContains || m.mod == ModEndsWith
+	trail := m.mod == ModContains || m.mod == ModStartsWith
+	switch v := v.(type) {
+	case String:
+		parts := v.Parts
+		if lead && (len(parts) == 0 || parts[0].Kind != WildMulti) {
+			parts = append([]Part{{Kind: WildMulti}}, parts...)
+		}
+		if trail && (len(parts) == 0 || parts[len(parts)-1].Kind != WildMulti) {
+			parts = append(append([]Part(nil), parts...), Part{Kind: WildMulti})
+		}
+		v.Parts = parts
+		return v, nil
+	case Regex:
+		if lead && !strings.HasPrefix(v.Pattern, ".*") && !strings.HasPrefix(v.Pattern, "^") {
+			v.Pattern = ".*" + v.Pattern
+		}
+		if trail && !strings.HasSuffix(v.Pattern, ".*") && !strings.HasSuffix(v.Pattern, "$") {
+			v.Pattern += ".*"
+		}
+		return v, nil
+	case FieldRef:
+		v.StartsWith = v.StartsWith || trail
+		v.EndsWith = v.EndsWith || lead
+		return v, nil
+	}
+	return nil, mismatch(m, v)
+}
+
+func setCased(m modRef, v Value) (Value, error) {
+	switch v := v.(type) {
+	case String:
+		v.Cased = true
+		return v, nil
+	case FieldRef:
+		v.Cased = true
+		return v, nil
+	}
+	return nil, mismatch(m, v)
+}
+
+func setFlag(m modRef, v Value) (Value, error) {
+	r, ok := v.(Regex)
+	if !ok {
+		return nil, fmt.Errorf("modifier %s is a regular-expression flag and must follow re", m.name)
+	}
+	switch m.mod {
+	case ModReIgnoreCase:
+		r.IgnoreCase = true
+	case ModReMultiline:
+		r.Multiline = true
+	default:
+		r.DotAll = true
+	}
+	return r, nil
+}
+
+func compare(m modRef, v Value) (Value, error) {
+	op := map[Modifier]CompareOp{ModGT: GT, ModGTE: GTE, ModLT: LT, ModLTE: LTE}[m.mod]
+	switch v := v.(type) {
+	case Number:
+		return Compare{Op: op, Value: v}, nil
+	case TimePart:
+		if !v.HasOp {
+			v.HasOp, v.Op = true, op
+			return v, nil
+		}
+	case String:
+		return nil, fmt.Errorf("modifier %s needs a number, not a string; write the number unquoted", m.name)
+	}
+	return nil, mismatch(m, v)
+}

@@ -1,0 +1,173 @@
+// Package sigmatest is a golden-test kit for Sigma rule repositories, in
+// the manner of testing/fstest: point it at an fs.FS of rules and the
+// targets to produce, and it converts every rule and compares each output
+// with a golden file under the caller's testdata directory, failing with a
+// readable diff. With Update set it rewrites the golden files instead; the
+// caller owns the -update flag:
+//
+//	var update = flag.Bool("update", false, "rewrite golden files")
+//
+//	func TestGolden(t *testing.T) {
+//		sigmatest.Run(t, sigmatest.Config{
+//			Rules:   os.DirFS("rules"),
+//			Targets: []sigmatest.Target{{Name: "xql"}, {Name: "kql"}},
+//			Update:  *update,
+//		})
+//	}
+package sigmatest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sigconv/sigconv/backends"
+	_ "github.com/sigconv/sigconv/backends/all" // built-in targets
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// Target names one conversion to pin: a target, optional built-in
+// pipelines and an optional format.
+type Target struct {
+	Name      string
+	Pipelines []string
+	Format    string
+}
+
+// dir is the golden sub-directory of the target: name[_pipelines][_format].
+func (t Target) dir() string {
+	parts := append([]string{t.Name}, t.Pipelines...)
+	if t.Format != "" {
+		parts = append(parts, t.Format)
+	}
+	return strings.Join(parts, "_")
+}
+
+// Config says what to convert and where the golden files are.
+type Config struct {
+	// Rules holds the rule files (*.yml, *.yaml), searched recursively.
+	Rules fs.FS
+	// Targets are the conversions to pin.
+	Targets []Target
+	// Dir is the golden directory; default "testdata/golden".
+	Dir string
+	// Update rewrites golden files instead of comparing.
+	Update bool
+}
+
+// Run converts every rule for every target and compares with (or, with
+// Update, writes) Dir/<target>/<rule path>.golden. A rule that fails to
+// convert pins its error message instead, so a rule that starts or stops
+// converting shows up as a diff too.
+func Run(t testing.TB, cfg Config) {
+	t.Helper()
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join("testdata", "golden")
+	}
+	files, err := ruleFiles(cfg.Rules)
+	if err != nil {
+		t.Fatalf("sigmatest: listing rules: %v", err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("sigmatest: no rule files (*.yml) in the rules file system")
+	}
+	for _, target := range cfg.Targets {
+		conv, err := newConverter(target)
+		if err != nil {
+			t.Fatalf("sigmatest: target %s: %v", target.dir(), err)
+		}
+		for _, name := range files {
+			got, err := Convert(conv, cfg.Rules, name)
+			if err != nil {
+				t.Errorf("sigmatest: %v", err)
+				continue
+			}
+			golden := filepath.Join(cfg.Dir, target.dir(), filepath.FromSlash(strings.TrimSuffix(name, path.Ext(name)))+".golden")
+			compare(t, golden, got, cfg.Update)
+		}
+	}
+}
+
+func newConverter(t Target) (*backends.Converter, error) {
+	b, err := backends.Lookup(t.Name)
+	if err != nil {
+		return nil, err
+	}
+	return backends.NewConverter(b, backends.Options{Pipelines: t.Pipelines, Format: t.Format})
+}
+
+// Convert converts every document of one rule file and returns the text
+// a golden file holds: each rule's output, or its error message.
+func Convert(conv *backends.Converter, fsys fs.FS, name string) (string, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", err
+	}
+	f := sigma.ParseFile(name, data)
+	if err := f.Diags.Err(); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, doc := range f.Documents {
+		r, ok := doc.(*sigma.Rule)
+		if !ok {
+			continue
+		}
+		res, err := conv.Convert(r)
+		if err != nil {
+			fmt.Fprintf(&b, "ERROR: %v\n", err)
+			continue
+		}
+		b.WriteString(res.Output)
+		b.WriteString("\n")
+	}
+	return b.String(), nil
+}
+
+func compare(t testing.TB, golden, got string, update bool) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatalf("sigmatest: %v", err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatalf("sigmatest: %v", err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("sigmatest: golden file %s does not exist; create it with go test -update (and read it before committing)", golden)
+		return
+	}
+	if err != nil {
+		t.Fatalf("sigmatest: %v", err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
+		t.Errorf("sigmatest: %s differs from the conversion (-golden +got):\n%s\nIf the new output is right, run go test -update and review the diff.", golden, diff)
+	}
+}
+
+func ruleFiles(fsys fs.FS) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		ext := strings.ToLower(path.Ext(p))
+		if !d.IsDir() && (ext == ".yml" || ext == ".yaml") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
