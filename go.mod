@@ -3,8 +3,9 @@ module github.com/sigconv/sigconv
 go 1.26
 
 require (
-	github.com/alecthomas/participle v0.7.1 // indirect
-	github.com/bradleyjkemp/sigma-go v0.6.6 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
+	github.com/bradleyjkemp/sigma-go v0.6.6
+	github.com/google/go-cmp v0.7.0
+	gopkg.in/yaml.v3 v3.0.1
 )
+
+require github.com/alecthomas/participle v0.7.1 // indirect

@@ -103,7 +103,7 @@ func (p *parser) parseSearchList(s *Search, v *yaml.Node) {
 		}
 	}
 	if len(keywords) > 0 {
-		s.Groups = append(s.Groups, p.keywordGroup(keywords, nodePos(keywords[0])))
+		s.Groups = append(s.Groups, p.keywordGroup(keywords, nodePos(v)))
 	}
 }
 

@@ -50,7 +50,7 @@ var malformed = []struct {
 	{"alias bomb", aliasBomb(), "too large after alias expansion", 1, 1},
 	{"deep yaml nesting", "title: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n", "nesting is deeper", 1, 208},
 	{"file too large", "title: t\n#" + strings.Repeat("x", maxFileSize), "file is too large", 1, 1},
-	{"too many documents", manyDocs(maxDocuments + 1), "too many YAML documents", 256*7, 1},
+	{"too many documents", manyDocs(maxDocuments + 1), "too many YAML documents", 256 * 7, 1},
 	{"empty file", "# nothing\n", "no Sigma document", 1, 1},
 	{"not a map", "- a\n- b\n", "must be a map", 1, 1},
 	{"missing title", "logsource:\n    product: x\ndetection:\n    sel: x\n    condition: sel\n", "missing title", 1, 1},
