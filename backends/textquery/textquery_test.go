@@ -1,0 +1,113 @@
+package textquery_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/sigconv/sigconv/backends/textquery"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+func m(f string) *ir.Match { return &ir.Match{Field: f, Value: sigma.Plain("v")} }
+
+func and(args ...ir.Expr) ir.Expr { return &ir.And{Args: args} }
+func or(args ...ir.Expr) ir.Expr  { return &ir.Or{Args: args} }
+func not(a ir.Expr) ir.Expr       { return &ir.Not{Arg: a} }
+
+func leaf(m *ir.Match) (textquery.Fragment, error) { return textquery.Atom(m.Field), nil }
+
+func dialect(orTighter, notGroups bool) *textquery.Dialect {
+	return &textquery.Dialect{
+		Tokens: textquery.Tokens{And: " & ", Or: " | ", Not: "!", Open: "(", Close: ")",
+			OrBindsTighter: orTighter, NotAlwaysGroups: notGroups},
+		Hooks: textquery.Hooks{Match: leaf},
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	cases := []struct {
+		name      string
+		e         ir.Expr
+		and, spl  string // AND binds tighter / OR binds tighter
+		notGroups string
+	}{
+		{"and of or", and(or(m("a"), m("b")), m("c")), "(a | b) & c", "a | b & c", "(a | b) & c"},
+		{"or of and", or(and(m("a"), m("b")), m("c")), "a & b | c", "(a & b) | c", "a & b | c"},
+		{"flatten", and(m("a"), and(m("b"), and(m("c"))), m("d")), "a & b & c & d", "a & b & c & d", "a & b & c & d"},
+		{"not atom", not(m("a")), "!a", "!a", "!(a)"},
+		{"not group", not(or(m("a"), m("b"))), "!(a | b)", "!(a | b)", "!(a | b)"},
+		{"not inside and", and(not(m("a")), m("b")), "!a & b", "!a & b", "!(a) & b"},
+		{"nested", or(and(m("a"), or(m("b"), not(and(m("c"), m("d"))))), m("e")),
+			"a & (b | !(c & d)) | e", "(a & b | !(c & d)) | e", "a & (b | !(c & d)) | e"},
+	}
+	for _, tc := range cases {
+		for _, v := range []struct {
+			d    *textquery.Dialect
+			want string
+		}{{dialect(false, false), tc.and}, {dialect(true, false), tc.spl}, {dialect(false, true), tc.notGroups}} {
+			got, err := v.d.Render(tc.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != v.want {
+				t.Errorf("%s: got %q want %q", tc.name, got, v.want)
+			}
+		}
+	}
+}
+
+func TestListHook(t *testing.T) {
+	d := dialect(false, false)
+	d.List = func(ms []*ir.Match) (textquery.Fragment, bool, error) {
+		return textquery.Atom(ms[0].Field + " in list"), true, nil
+	}
+	got, _ := d.Render(or(m("a"), m("a"), m("b"), m("a")))
+	if want := "a in list | b | a"; got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+	got, _ = d.Render(and(m("a"), m("a")))
+	if want := "a & a"; got != want {
+		t.Errorf("lists only fold OR: got %q", got)
+	}
+}
+
+func TestRenderRuleTopAnd(t *testing.T) {
+	d := dialect(false, false)
+	d.TopAnd = "\n & "
+	r := &ir.Rule{Filters: []ir.Expr{m("f1"), m("f2")}}
+	got, _ := d.RenderRule(r, or(m("a"), m("b")))
+	if want := "f1\n & f2\n & (a | b)"; got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+}
+
+func TestEmptyGroupIsAnError(t *testing.T) {
+	if _, err := dialect(false, false).Render(&ir.And{}); err == nil {
+		t.Error("an empty group must not render")
+	}
+}
+
+func TestWildcardRegex(t *testing.T) {
+	s := sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: `C:\a"b.`}, {Kind: sigma.WildMulti}, {Kind: sigma.WildSingle}, {Kind: sigma.Literal, Text: "\n"}}}
+	got, err := textquery.WildcardRegex(s, textquery.RegexOptions{QuoteSafe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `(?i)^C:\x{5c}a\x{22}b\.(?s:.*)(?s:.)\x{a}$`
+	if got != want {
+		t.Errorf("got %s want %s", got, want)
+	}
+	re := regexp.MustCompile(got)
+	for in, ok := range map[string]bool{"c:\\A\"B.xy\n": true, "C:\\a\"b.y\n": true, "C:\\a\"b.\n": false, "C:\\a\"bxxy\n": false} {
+		if re.MatchString(in) != ok {
+			t.Errorf("%q: match = %v, want %v", in, !ok, ok)
+		}
+	}
+	if _, err := textquery.WildcardRegex(sigma.String{Parts: []sigma.Part{{Kind: sigma.Placeholder, Text: "x"}}}, textquery.RegexOptions{}); err == nil {
+		t.Error("placeholders must not render")
+	}
+	if _, err := textquery.WildcardRegex(sigma.Plain("\xff"), textquery.RegexOptions{}); err == nil {
+		t.Error("invalid UTF-8 must not render")
+	}
+}
