@@ -115,17 +115,19 @@ type Result struct {
 
 // Convert lowers, processes and renders one rule. It never panics: an
 // unexpected panic in a backend becomes an error naming the rule.
-func (c *Converter) Convert(r *sigma.Rule) (res *Result, err error) {
+func (c *Converter) Convert(r *sigma.Rule) (*Result, error) {
+	return c.ConvertFiltered(r, nil)
+}
+
+// ConvertFiltered converts a rule with meta-filters applied (see
+// ir.ApplyFilters); the filters' fields go through the pipelines too.
+func (c *Converter) ConvertFiltered(r *sigma.Rule, filters []*sigma.Filter) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, sigma.Errorf(r.File, r.Pos, "internal error converting rule for %s: %v", c.backend.Name(), p)
 		}
 	}()
-	lowered, err := ir.Lower(r)
-	if err != nil {
-		return nil, err
-	}
-	processed, err := pipeline.Apply(c.pipelines, lowered)
+	_, processed, err := c.process(r, func(*sigma.Rule) []*sigma.Filter { return filters })
 	if err != nil {
 		return nil, err
 	}
@@ -161,8 +163,7 @@ func RuleJSON(r *ir.Rule, queries []string) (string, error) {
 		File    string   `json:"file"`
 		Queries []string `json:"queries"`
 	}{src.ID, src.Title, src.Level, nonNil(src.Tags), src.File, nonNil(queries)}
-	b, err := json.Marshal(doc)
-	return string(b), err
+	return MarshalJSON(doc)
 }
 
 func nonNil(s []string) []string {
@@ -170,4 +171,16 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// MarshalJSON encodes v without HTML escaping, so queries read as written
+// ("a >= 2", not "a \u003e= 2").
+func MarshalJSON(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }

@@ -173,3 +173,24 @@ func describeLogsource(ls sigma.LogSource) string {
 }
 
 func (p *Pipeline) String() string { return fmt.Sprintf("%s (priority %d)", p.Name, p.Priority) }
+
+// MapField tells what a field of a rule becomes under the pipelines, for
+// fields a correlation names (group-by, aliases, value fields). It runs the
+// pipelines on a copy of the rule whose only detection item is "field
+// exists", so every mapping and failure item applies exactly as it would
+// to a detection on that field. A one-to-many mapping is an error: an
+// aggregation needs one column.
+func MapField(ps []*Pipeline, r *ir.Rule, field string, pos sigma.Pos) (string, error) {
+	probe := r.Clone()
+	probe.Queries = []ir.Expr{&ir.Match{Field: field, Value: sigma.Exists{Value: true}, Pos: pos}}
+	probe.Fields = nil
+	out, err := Apply(ps, probe)
+	if err != nil {
+		return "", err
+	}
+	m, ok := out.Queries[0].(*ir.Match)
+	if !ok {
+		return "", ruleError(r, pos, "field %q maps to several fields; a correlation needs exactly one", field)
+	}
+	return m.Field, nil
+}

@@ -88,3 +88,15 @@ func tokens(t *testing.T, q string) []string {
 	}
 	return out
 }
+
+// TestTuningFilters pins the hunt's tuning advice, the meta-filters in
+// examples/tuning, applied on request to the shipped rules.
+func TestTuningFilters(t *testing.T) {
+	sigmatest.Run(t, sigmatest.Config{
+		Rules:   rules.FS,
+		Filters: os.DirFS("../examples/tuning"),
+		Targets: goldenTargets,
+		Dir:     "testdata/golden-tuned",
+		Update:  *update,
+	})
+}

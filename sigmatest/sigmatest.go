@@ -31,6 +31,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	_ "github.com/sigconv/sigconv/backends/all" // built-in targets
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/sigma"
 )
 
@@ -61,6 +62,9 @@ type Config struct {
 	Dir string
 	// Update rewrites golden files instead of comparing.
 	Update bool
+	// Filters, when set, holds meta-filter files applied on request
+	// (like sigconv convert --filter); they get no golden files.
+	Filters fs.FS
 }
 
 // Run converts every rule for every target and compares with (or, with
@@ -79,21 +83,90 @@ func Run(t testing.TB, cfg Config) {
 	if len(files) == 0 {
 		t.Fatalf("sigmatest: no rule files (*.yml) in the rules file system")
 	}
+	parsed, err := parseAll(cfg.Rules, files)
+	if err != nil {
+		t.Fatalf("sigmatest: %v", err)
+	}
+	var filters []*sigma.File
+	if cfg.Filters != nil {
+		names, err := ruleFiles(cfg.Filters)
+		if err == nil {
+			filters, err = parseAll(cfg.Filters, names)
+		}
+		if err != nil {
+			t.Fatalf("sigmatest: filters: %v", err)
+		}
+	}
 	for _, target := range cfg.Targets {
 		conv, err := newConverter(target)
 		if err != nil {
 			t.Fatalf("sigmatest: target %s: %v", target.dir(), err)
 		}
-		for _, name := range files {
-			got, err := Convert(conv, cfg.Rules, name)
-			if err != nil {
-				t.Errorf("sigmatest: %v", err)
-				continue
-			}
+		outputs := convertAll(conv, parsed, filters)
+		for i, name := range files {
 			golden := filepath.Join(cfg.Dir, target.dir(), filepath.FromSlash(strings.TrimSuffix(name, path.Ext(name)))+".golden")
-			compare(t, golden, got, cfg.Update)
+			compare(t, golden, outputs[i], cfg.Update)
 		}
 	}
+}
+
+// parseAll parses every rule file; any invalid file stops the test, since
+// its goldens would pin nothing useful.
+func parseAll(fsys fs.FS, names []string) ([]*sigma.File, error) {
+	var out []*sigma.File
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		f := sigma.ParseFile(name, data)
+		if err := f.Diags.Err(); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// convertAll converts the files as one collection (so correlations find
+// their rules and meta-filters apply) and returns each file's golden text.
+func convertAll(conv *backends.Converter, files, filters []*sigma.File) []string {
+	coll, diags := collection.New(append(append([]*sigma.File(nil), files...), filters...))
+	out := make([]string, len(files))
+	for i, f := range files {
+		var b strings.Builder
+		for _, d := range diags {
+			if d.File == f.Path {
+				fmt.Fprintf(&b, "ERROR: %v\n", d)
+			}
+		}
+		for _, doc := range f.Documents {
+			res, err := convertDoc(conv, coll, doc)
+			switch {
+			case err != nil:
+				fmt.Fprintf(&b, "ERROR: %v\n", err)
+			case res != nil:
+				b.WriteString(res.Output)
+				b.WriteString("\n")
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+func convertDoc(conv *backends.Converter, coll *collection.Collection, doc sigma.Document) (*backends.Result, error) {
+	switch d := doc.(type) {
+	case *sigma.Rule:
+		return conv.ConvertFiltered(d, coll.FiltersFor(d))
+	case *sigma.Correlation:
+		rules, err := coll.CorrelationRules(d)
+		if err != nil {
+			return nil, err
+		}
+		return conv.ConvertCorrelation(d, rules, coll.FiltersFor)
+	}
+	return nil, nil
 }
 
 func newConverter(t Target) (*backends.Converter, error) {
@@ -104,32 +177,14 @@ func newConverter(t Target) (*backends.Converter, error) {
 	return backends.NewConverter(b, backends.Options{Pipelines: t.Pipelines, Format: t.Format})
 }
 
-// Convert converts every document of one rule file and returns the text
-// a golden file holds: each rule's output, or its error message.
+// Convert converts every document of one rule file on its own and returns
+// the text a golden file holds: each rule's output, or its error message.
 func Convert(conv *backends.Converter, fsys fs.FS, name string) (string, error) {
-	data, err := fs.ReadFile(fsys, name)
+	files, err := parseAll(fsys, []string{name})
 	if err != nil {
 		return "", err
 	}
-	f := sigma.ParseFile(name, data)
-	if err := f.Diags.Err(); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for _, doc := range f.Documents {
-		r, ok := doc.(*sigma.Rule)
-		if !ok {
-			continue
-		}
-		res, err := conv.Convert(r)
-		if err != nil {
-			fmt.Fprintf(&b, "ERROR: %v\n", err)
-			continue
-		}
-		b.WriteString(res.Output)
-		b.WriteString("\n")
-	}
-	return b.String(), nil
+	return convertAll(conv, files, nil)[0], nil
 }
 
 func compare(t testing.TB, golden, got string, update bool) {

@@ -17,13 +17,14 @@ const usage = `sigconv converts Sigma rules to Cortex XQL, Microsoft KQL and Spl
 Usage:
   sigconv check PATH...
   sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE] [-s|--skip-unsupported]
-                  [--without-pipeline] [--json] PATH...
+                  [--without-pipeline] [--json] [--filter FILE]... PATH...
   sigconv list targets|pipelines|formats
   sigconv help
 
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
 -p takes a built-in pipeline name of the target (sigconv list pipelines) or a
-pipeline YAML file; it can be repeated.
+pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
+(filters found among the PATHs apply too).
 `
 
 // Main runs the command line and returns the exit status.

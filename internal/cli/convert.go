@@ -2,13 +2,13 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -19,6 +19,7 @@ var convertFlags = flagSpec{
 		"-p": "pipeline", "--pipeline": "pipeline",
 		"-f": "format", "--format": "format",
 		"-o": "output", "--output": "output",
+		"--filter": "filter",
 	},
 	bools: map[string]string{
 		"-s": "skip", "--skip-unsupported": "skip",
@@ -87,7 +88,12 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	outcomes, invalid := convertFiles(conv, loadFiles(paths), stderr)
+	filterPaths, err := ruleFiles(a.values["filter"])
+	if err != nil {
+		fmt.Fprintln(stderr, "sigconv convert:", err)
+		return 2
+	}
+	outcomes, invalid := convertFiles(conv, loadFiles(paths), loadFiles(filterPaths), stderr)
 	failed := report(w, stderr, conv, outcomes, a.bools["json"])
 	if len(outcomes) > 1 {
 		fmt.Fprintf(stderr, "converted %d of %d rules (%d failed)\n", len(outcomes)-failed, len(outcomes), failed)
@@ -122,58 +128,82 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 	return backends.NewConverter(b, opt)
 }
 
-// convertFiles converts every rule of every file in parallel; invalid
-// files are reported on stderr and counted, never converted.
-func convertFiles(conv *backends.Converter, files []*sigma.File, stderr io.Writer) ([]outcome, int) {
+// job is one document to convert.
+type job struct {
+	rule *sigma.Rule
+	corr *sigma.Correlation
+}
+
+// convertFiles converts every rule and correlation of the files in
+// parallel, in file order. Filters (from the paths or --filter) apply to
+// the rules they name; rules that a correlation uses are only printed when
+// the correlation says generate: true. Invalid documents are reported on
+// stderr and counted, never converted.
+func convertFiles(conv *backends.Converter, files, filterFiles []*sigma.File, stderr io.Writer) ([]outcome, int) {
 	invalid := 0
-	var docs []outcome
-	for _, f := range files {
-		for _, d := range f.Diags {
+	report := func(diags sigma.ErrorList) {
+		for _, d := range diags {
 			if d.Severity == sigma.SeverityError {
 				fmt.Fprintln(stderr, d.Error())
 				invalid++
 			}
 		}
+	}
+	for _, f := range append(append([]*sigma.File(nil), files...), filterFiles...) {
+		report(f.Diags)
+	}
+	coll, diags := collection.New(append(append([]*sigma.File(nil), files...), filterFiles...))
+	report(diags)
+	report(coll.CheckFilters())
+	var jobs []job
+	var docs []outcome
+	for _, f := range files {
 		for _, doc := range f.Documents {
-			o := outcome{path: f.Path, meta: doc.Metadata()}
-			if _, ok := doc.(*sigma.Rule); !ok {
-				o.err = sigma.Errorf(f.Path, doc.Metadata().Pos, "%s documents are not supported by convert yet", kindOf(doc))
+			switch d := doc.(type) {
+			case *sigma.Rule:
+				if coll.Referenced(d) && !generated(coll, d) {
+					continue
+				}
+				jobs = append(jobs, job{rule: d})
+			case *sigma.Correlation:
+				jobs = append(jobs, job{corr: d})
+			default:
+				continue
 			}
-			docs = append(docs, o)
+			docs = append(docs, outcome{path: f.Path, meta: doc.Metadata()})
 		}
 	}
-	rules := ruleDocs(files)
-	parallel(len(docs), func(i int) {
-		r := rules[i]
-		if r == nil || docs[i].err != nil {
-			return
-		}
-		docs[i].res, docs[i].err = conv.Convert(r)
+	parallel(len(jobs), func(i int) {
+		docs[i].res, docs[i].err = runJob(conv, coll, jobs[i])
 	})
 	return docs, invalid
 }
 
-// ruleDocs lists the documents of all files in order, nil where a
-// document is not a detection rule.
-func ruleDocs(files []*sigma.File) []*sigma.Rule {
-	var out []*sigma.Rule
-	for _, f := range files {
-		for _, doc := range f.Documents {
-			r, _ := doc.(*sigma.Rule)
-			out = append(out, r)
-		}
+func runJob(conv *backends.Converter, coll *collection.Collection, j job) (*backends.Result, error) {
+	if j.rule != nil {
+		return conv.ConvertFiltered(j.rule, coll.FiltersFor(j.rule))
 	}
-	return out
+	rules, err := coll.CorrelationRules(j.corr)
+	if err != nil {
+		return nil, err
+	}
+	return conv.ConvertCorrelation(j.corr, rules, coll.FiltersFor)
 }
 
-func kindOf(doc sigma.Document) string {
-	switch doc.(type) {
-	case *sigma.Correlation:
-		return "correlation"
-	case *sigma.Filter:
-		return "filter"
+// generated reports whether some correlation that uses the rule asks for
+// the rule's own query too (generate: true).
+func generated(coll *collection.Collection, r *sigma.Rule) bool {
+	for _, c := range coll.Correlations {
+		if !c.Generate {
+			continue
+		}
+		for _, ref := range c.Rules {
+			if coll.Lookup(ref.Ref) == r {
+				return true
+			}
+		}
 	}
-	return "rule"
+	return false
 }
 
 // report writes the outcomes in order and returns how many failed.
@@ -213,8 +243,8 @@ func writeJSON(w io.Writer, conv *backends.Converter, o outcome) {
 	} else {
 		j.Queries = o.res.Queries
 	}
-	b, _ := json.Marshal(j)
-	w.Write(append(b, '\n'))
+	line, _ := backends.MarshalJSON(j)
+	io.WriteString(w, line+"\n")
 }
 
 func toJSONError(err error) *jsonError {

@@ -1,0 +1,173 @@
+package backends
+
+import (
+	"errors"
+
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/pipeline"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// CorrelationBackend is implemented by backends that render Sigma
+// correlation rules.
+type CorrelationBackend interface {
+	ConvertCorrelation(c *Correlation) ([]string, error)
+}
+
+// Correlation is a correlation rule ready for a backend: its source, the
+// referenced rules processed by the converter's pipelines (meta-filters
+// applied), and every field it names already mapped for each rule.
+type Correlation struct {
+	Source *sigma.Correlation
+	Rules  []*ir.Rule
+	// Labels tell the rules' events apart in the aggregation: each
+	// rule's name, else its id.
+	Labels []string
+	// GroupBy lists the group-by columns: the output name (the alias or
+	// field as written) and the mapped field of each rule.
+	GroupBy []GroupBy
+	// ValueField is the mapped condition field of each rule for the
+	// value_* types, empty otherwise.
+	ValueField []string
+}
+
+// GroupBy is one group-by column.
+type GroupBy struct {
+	Name   string
+	Fields []string // per rule, in Rules order
+}
+
+// Fail builds a positioned error about the correlation document.
+func (c *Correlation) Fail(pos sigma.Pos, format string, args ...any) error {
+	if !pos.IsValid() {
+		pos = c.Source.Pos
+	}
+	return sigma.Errorf(c.Source.File, pos, format, args...)
+}
+
+// ConvertCorrelation converts a correlation rule whose referenced rules
+// (in the correlation's order) and the filters for each are given.
+func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p)
+		}
+	}()
+	cb, ok := c.backend.(CorrelationBackend)
+	if !ok {
+		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name())
+	}
+	in := &Correlation{Source: corr}
+	var lowered []*ir.Rule
+	for _, r := range rules {
+		lr, processed, err := c.process(r, filtersFor)
+		if err != nil {
+			return nil, err
+		}
+		lowered = append(lowered, lr)
+		in.Rules = append(in.Rules, processed)
+		in.Labels = append(in.Labels, label(r))
+	}
+	if err := c.mapCorrelationFields(in, lowered); err != nil {
+		return nil, err
+	}
+	queries, err := cb.ConvertCorrelation(in)
+	if err != nil {
+		return nil, err
+	}
+	synthetic := &ir.Rule{Source: &sigma.Rule{Meta: corr.Meta}}
+	out, err := c.finalize(synthetic, queries)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Rule: synthetic, Queries: queries, Output: out}, nil
+}
+
+// process lowers a rule, applies its filters, then the pipelines; it
+// returns the lowered rule too, for mapping fields later.
+func (c *Converter) process(r *sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (*ir.Rule, *ir.Rule, error) {
+	lowered, err := ir.Lower(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if filtersFor != nil {
+		if lowered, err = ir.ApplyFilters(lowered, filtersFor(r)); err != nil {
+			return nil, nil, err
+		}
+	}
+	processed, err := pipeline.Apply(c.pipelines, lowered)
+	return lowered, processed, err
+}
+
+func label(r *sigma.Rule) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.ID
+}
+
+// mapCorrelationFields resolves aliases and maps group-by and value
+// fields through the pipelines for each rule.
+func (c *Converter) mapCorrelationFields(in *Correlation, lowered []*ir.Rule) error {
+	corr := in.Source
+	for _, g := range corr.GroupBy {
+		gb := GroupBy{Name: g}
+		for _, r := range lowered {
+			field, pos, err := aliasField(corr, g, r.Source)
+			if err != nil {
+				return err
+			}
+			mapped, err := c.mapField(corr, r, field, pos)
+			if err != nil {
+				return err
+			}
+			gb.Fields = append(gb.Fields, mapped)
+		}
+		in.GroupBy = append(in.GroupBy, gb)
+	}
+	in.ValueField = make([]string, len(lowered))
+	if len(corr.Fields) > 1 {
+		return in.Fail(corr.ConditionPos, "a condition over several fields is not supported; correlate one field")
+	}
+	if corr.Field == "" {
+		return nil
+	}
+	for i, r := range lowered {
+		mapped, err := c.mapField(corr, r, corr.Field, corr.ConditionPos)
+		if err != nil {
+			return err
+		}
+		in.ValueField[i] = mapped
+	}
+	return nil
+}
+
+// aliasField returns the field a group-by name stands for in one rule:
+// the alias's field for that rule, or the name itself.
+func aliasField(corr *sigma.Correlation, name string, r *sigma.Rule) (string, sigma.Pos, error) {
+	for _, a := range corr.Aliases {
+		if a.Name != name {
+			continue
+		}
+		for _, kv := range a.Fields {
+			if kv.Key == r.Name || kv.Key == r.ID {
+				return kv.Value, kv.Pos, nil
+			}
+		}
+		return "", sigma.Pos{}, sigma.Errorf(corr.File, a.Pos, "alias %q has no field for rule %q; an alias must name a field for every rule", name, label(r))
+	}
+	return name, corr.PosOf("correlation"), nil
+}
+
+func (c *Converter) mapField(corr *sigma.Correlation, r *ir.Rule, field string, pos sigma.Pos) (string, error) {
+	mapped, err := pipeline.MapField(c.pipelines, r, field, pos)
+	if err != nil {
+		msg := err.Error()
+		var d *sigma.Diagnostic
+		if errors.As(err, &d) {
+			msg = d.Message
+		}
+		return "", sigma.Errorf(corr.File, pos, "field %q of rule %s cannot be used by the correlation: %s", field, label(r.Source), msg)
+	}
+	return mapped, nil
+}

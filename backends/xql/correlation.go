@@ -1,0 +1,192 @@
+package xql
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sigconv/sigconv/backends"
+)
+
+// Correlation rules are rendered with the stages of the XQL reference:
+// union (https://docs-cortex.paloaltonetworks.com/r/Cortex-XSIAM/Cortex-XSIAM-Documentation/union)
+// to bring the rules' events together, alter to tag them, bin _time span
+// (https://docs-cortex.paloaltonetworks.com/r/Cortex-XSIAM/Cortex-XSIAM-Documentation/bin)
+// for the time window and comp with count, values, sum, avg, min, max
+// (https://docs-cortex.paloaltonetworks.com/r/Cortex-XDR/Cortex-XDR-3.x-Documentation/comp)
+// for the aggregate. Windows are tumbling: bin cuts time into fixed
+// buckets of the timespan, so two events closer than the timespan but in
+// neighbouring buckets are not correlated. Every query says so in its
+// first line.
+
+var label = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+
+var xqlOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "!="}
+
+// ConvertCorrelation implements backends.CorrelationBackend.
+func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) {
+	src := c.Source
+	if src.ConditionExpr != nil {
+		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported; use a numeric condition")
+	}
+	agg, err := aggregate(c)
+	if err != nil {
+		return nil, err
+	}
+	span, err := spanText(src.Timespan)
+	if err != nil {
+		return nil, c.Fail(src.PosOf("correlation"), "xql: %v", err)
+	}
+	search, err := correlationSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	stages := []string{
+		"// sigconv: tumbling " + span + " windows (bin _time span = " + span + "); events in neighbouring windows are not correlated",
+		"config case_sensitive = false",
+	}
+	stages = append(stages, search...)
+	stages = append(stages, "bin _time span = "+span)
+	stages = append(stages, agg...)
+	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
+}
+
+// correlationSearch renders the stages that select and tag the events of
+// every referenced rule: the first rule's dataset and filter, the others
+// through union.
+func correlationSearch(c *backends.Correlation) ([]string, error) {
+	var stages []string
+	for i, r := range c.Rules {
+		if !label.MatchString(c.Labels[i]) {
+			return nil, c.Fail(c.Source.Rules[i].Pos, "xql: rule reference %q cannot be used as a label", c.Labels[i])
+		}
+		d := dialect(r, false)
+		var parts []string
+		for _, q := range r.Queries {
+			f, err := d.RenderRule(r, q)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, f)
+		}
+		filter := parts[0]
+		if len(parts) > 1 {
+			filter = "(" + strings.Join(parts, ") or (") + ")"
+		}
+		dataset := r.Table
+		if dataset == "" {
+			dataset = "xdr_data"
+		}
+		sub := []string{"dataset = " + dataset, "filter " + filter, "alter " + strings.Join(tags(c, i), ", ")}
+		if i == 0 {
+			stages = append(stages, sub...)
+		} else {
+			stages = append(stages, "union ("+strings.Join(sub, " | ")+")")
+		}
+	}
+	return stages, nil
+}
+
+// tags are the alter assignments of rule i: its label, its group-by
+// columns, its value field and (for ordered correlations) its time.
+func tags(c *backends.Correlation, i int) []string {
+	out := []string{`sigconv_rule = "` + c.Labels[i] + `"`}
+	for _, g := range c.GroupBy {
+		out = append(out, groupColumn(g.Name)+" = "+g.Fields[i])
+	}
+	if v := c.ValueField[i]; v != "" {
+		out = append(out, "sigconv_value = "+v)
+	}
+	if c.Source.Type == "temporal_ordered" {
+		out = append(out, fmt.Sprintf("sigconv_time_%d = _time", i+1))
+	}
+	return out
+}
+
+// groupColumn is the column a group-by name becomes; a prefix keeps it
+// from clashing with the dataset's own fields.
+func groupColumn(name string) string {
+	return "sigconv_" + strings.Map(func(r rune) rune {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+func byClause(c *backends.Correlation) string {
+	cols := []string{"_time"}
+	for _, g := range c.GroupBy {
+		cols = append(cols, groupColumn(g.Name))
+	}
+	return " by " + strings.Join(cols, ", ")
+}
+
+// aggregate renders the comp stage and the condition filter of each
+// correlation type. Percentile and median have only approximate XQL
+// aggregates, so they fail rather than approximate.
+func aggregate(c *backends.Correlation) ([]string, error) {
+	src := c.Source
+	by := byClause(c)
+	switch src.Type {
+	case "event_count":
+		return withCondition(c, "event_count", []string{"comp count() as event_count" + by})
+	case "value_count":
+		return withCondition(c, "value_count", []string{"comp values(sigconv_value) as sigconv_values" + by, "alter value_count = array_length(sigconv_values)"})
+	case "value_sum":
+		return withCondition(c, "value_sum", []string{"comp sum(sigconv_value) as value_sum" + by})
+	case "value_avg":
+		return withCondition(c, "value_avg", []string{"comp avg(sigconv_value) as value_avg" + by})
+	case "temporal":
+		return withCondition(c, "rule_count", []string{"comp values(sigconv_rule) as sigconv_rules" + by, "alter rule_count = array_length(sigconv_rules)"})
+	case "temporal_ordered":
+		if len(c.Rules) != 2 {
+			return nil, c.Fail(src.TypePos, "xql: temporal_ordered is supported for exactly two rules (first before last); this one has %d", len(c.Rules))
+		}
+		stages, err := withCondition(c, "rule_count", []string{
+			"comp values(sigconv_rule) as sigconv_rules, min(sigconv_time_1) as sigconv_first, max(sigconv_time_2) as sigconv_last" + by,
+			"alter rule_count = array_length(sigconv_rules)"})
+		if err != nil {
+			return nil, err
+		}
+		stages[len(stages)-1] += " and sigconv_first < sigconv_last"
+		return stages, nil
+	}
+	return nil, c.Fail(src.TypePos, "xql: correlation type %s has no exact XQL aggregate", src.Type)
+}
+
+// withCondition appends the filter on the aggregate; temporal types
+// without a condition require every rule.
+func withCondition(c *backends.Correlation, column string, stages []string) ([]string, error) {
+	conds := c.Source.Condition
+	var parts []string
+	for _, cc := range conds {
+		op, ok := xqlOps[cc.Op]
+		if !ok {
+			return nil, c.Fail(cc.Pos, "xql: unknown condition operator %q", cc.Op)
+		}
+		parts = append(parts, column+" "+op+" "+strconv.FormatFloat(cc.Value, 'f', -1, 64))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%s >= %d", column, len(c.Rules)))
+	}
+	return append(stages, "filter "+strings.Join(parts, " and ")), nil
+}
+
+// spanText writes a timespan in the largest whole unit bin accepts.
+func spanText(d time.Duration) (string, error) {
+	if d <= 0 {
+		return "", fmt.Errorf("timespan must be positive")
+	}
+	for _, u := range []struct {
+		unit string
+		d    time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if d%u.d == 0 {
+			return strconv.FormatInt(int64(d/u.d), 10) + u.unit, nil
+		}
+	}
+	return "", fmt.Errorf("timespan %s is not a whole number of seconds", d)
+}

@@ -1,0 +1,146 @@
+// Package collection resolves the documents of several rule files
+// against each other: which meta-filters apply to which rule, and which
+// rules a correlation references. It is the pass after parsing where
+// names are looked up, like go/types after go/parser.
+package collection
+
+import (
+	"strings"
+
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// Collection holds the documents of a conversion, in file order.
+type Collection struct {
+	Rules        []*sigma.Rule
+	Correlations []*sigma.Correlation
+	Filters      []*sigma.Filter
+
+	byID   map[string]*sigma.Rule
+	byName map[string]*sigma.Rule
+}
+
+// New builds a collection from parsed files. Files with errors contribute
+// their valid documents only (the caller reports the errors). Duplicate
+// ids or names are errors: a reference must never be ambiguous.
+func New(files []*sigma.File) (*Collection, sigma.ErrorList) {
+	c := &Collection{byID: map[string]*sigma.Rule{}, byName: map[string]*sigma.Rule{}}
+	var diags sigma.ErrorList
+	for _, f := range files {
+		for _, doc := range f.Documents {
+			switch d := doc.(type) {
+			case *sigma.Rule:
+				c.Rules = append(c.Rules, d)
+				diags = append(diags, c.index(d)...)
+			case *sigma.Correlation:
+				c.Correlations = append(c.Correlations, d)
+			case *sigma.Filter:
+				c.Filters = append(c.Filters, d)
+			}
+		}
+	}
+	return c, diags
+}
+
+func (c *Collection) index(r *sigma.Rule) sigma.ErrorList {
+	var diags sigma.ErrorList
+	if r.ID != "" {
+		if prev, dup := c.byID[r.ID]; dup {
+			diags = append(diags, sigma.Errorf(r.File, r.PosOf("id"), "id %s is also used by %s", r.ID, where(prev)))
+		} else {
+			c.byID[r.ID] = r
+		}
+	}
+	if r.Name != "" {
+		if prev, dup := c.byName[r.Name]; dup {
+			diags = append(diags, sigma.Errorf(r.File, r.PosOf("name"), "name %q is also used by %s", r.Name, where(prev)))
+		} else {
+			c.byName[r.Name] = r
+		}
+	}
+	return diags
+}
+
+func where(r *sigma.Rule) string { return r.File + ":" + r.Pos.String() }
+
+// Lookup finds a rule by id first, then by name, as the correlation
+// specification says.
+func (c *Collection) Lookup(ref string) *sigma.Rule {
+	if r, ok := c.byID[ref]; ok {
+		return r
+	}
+	return c.byName[ref]
+}
+
+// Referenced reports whether any correlation references the rule.
+func (c *Collection) Referenced(r *sigma.Rule) bool {
+	for _, corr := range c.Correlations {
+		for _, ref := range corr.Rules {
+			if c.Lookup(ref.Ref) == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CorrelationRules resolves a correlation's rules in its order. A
+// reference to a rule that is not part of the conversion is an error at
+// the reference.
+func (c *Collection) CorrelationRules(corr *sigma.Correlation) ([]*sigma.Rule, error) {
+	var out []*sigma.Rule
+	var errs sigma.ErrorList
+	for _, ref := range corr.Rules {
+		r := c.Lookup(ref.Ref)
+		if r == nil {
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules being converted (give its file too)", ref.Ref))
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, errs.Err()
+}
+
+// FiltersFor returns the filters that apply to a rule, in collection
+// order: the rule's logsource must have every attribute the filter's
+// logsource sets, and the filter must name the rule (id or name) or any.
+func (c *Collection) FiltersFor(r *sigma.Rule) []*sigma.Filter {
+	var out []*sigma.Filter
+	for _, f := range c.Filters {
+		if logsourceContains(f.LogSource, r.LogSource) && names(f, r) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// CheckFilters reports filters that name a rule not in the conversion:
+// such a filter would silently do nothing.
+func (c *Collection) CheckFilters() sigma.ErrorList {
+	var diags sigma.ErrorList
+	for _, f := range c.Filters {
+		for _, ref := range f.Rules {
+			if c.Lookup(ref.Ref) == nil {
+				diags = append(diags, sigma.Errorf(f.File, ref.Pos, "filter names rule %q, which is not among the rules being converted", ref.Ref))
+			}
+		}
+	}
+	return diags
+}
+
+func logsourceContains(filter, rule sigma.LogSource) bool {
+	eq := func(f, r string) bool { return f == "" || strings.EqualFold(f, r) }
+	return eq(filter.Category, rule.Category) && eq(filter.Product, rule.Product) && eq(filter.Service, rule.Service)
+}
+
+func names(f *sigma.Filter, r *sigma.Rule) bool {
+	if f.AnyRule {
+		return true
+	}
+	for _, ref := range f.Rules {
+		if (r.ID != "" && ref.Ref == r.ID) || (r.Name != "" && ref.Ref == r.Name) {
+			return true
+		}
+	}
+	return false
+}
