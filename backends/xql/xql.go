@@ -100,6 +100,10 @@ func assemble(r *ir.Rule, filter string, multiline bool) string {
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
 	switch format {
 	case "plain":
+		if len(r.Queries) == 0 {
+			// A correlation: its stages on one line, after its comment.
+			return oneLineStages(queries), nil
+		}
 		qs, err := b.queries(r, false)
 		return strings.Join(qs, "\n"), err
 	case "default":
@@ -157,4 +161,24 @@ func dialect(r *ir.Rule, multiline bool) *textquery.Dialect {
 		d.TopAnd = "\n    and "
 	}
 	return d
+}
+
+// oneLineStages puts each query's stages on one line, keeping its leading
+// // comment lines (which cannot share the line) before it. Literals never
+// hold a raw line break, so joining lines cannot change a value.
+func oneLineStages(queries []string) string {
+	var out []string
+	for _, q := range queries {
+		var comments, stages []string
+		for _, line := range strings.Split(q, "\n") {
+			if strings.HasPrefix(line, "//") {
+				comments = append(comments, line)
+			} else {
+				stages = append(stages, strings.TrimSpace(line))
+			}
+		}
+		out = append(out, comments...)
+		out = append(out, strings.Join(stages, " "))
+	}
+	return strings.Join(out, "\n")
 }

@@ -1,0 +1,93 @@
+// Package backendtest helps backend packages test whole conversions:
+// multi-document YAML in (rules, correlations, meta-filters), each
+// document's output or error out, exactly as the CLI would produce them.
+package backendtest
+
+import (
+	"testing"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/collection"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// Result is the conversion of one document.
+type Result struct {
+	Title  string
+	Output string
+	Err    error
+}
+
+// ConvertYAML parses text as one rule file and converts its rules and
+// correlations (meta-filters in it apply) with conv. A parse error fails
+// the test: cases must be valid Sigma unless they test the parser.
+func ConvertYAML(t testing.TB, conv *backends.Converter, text string) []Result {
+	t.Helper()
+	f := sigma.ParseFile("case.yml", []byte(text))
+	if err := f.Diags.Err(); err != nil {
+		t.Fatalf("case does not parse: %v", err)
+	}
+	coll, diags := collection.New([]*sigma.File{f})
+	if err := diags.Err(); err != nil {
+		t.Fatalf("case does not resolve: %v", err)
+	}
+	var out []Result
+	for _, doc := range f.Documents {
+		var res *backends.Result
+		var err error
+		switch d := doc.(type) {
+		case *sigma.Rule:
+			res, err = conv.ConvertFiltered(d, coll.FiltersFor(d))
+		case *sigma.Correlation:
+			var rules []*sigma.Rule
+			if rules, err = coll.CorrelationRules(d); err == nil {
+				res, err = conv.ConvertCorrelation(d, rules, coll.FiltersFor)
+			}
+		default:
+			continue
+		}
+		r := Result{Title: doc.Metadata().Title, Err: err}
+		if res != nil {
+			r.Output = res.Output
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Last returns the last document's result (the correlation, by the
+// convention of putting it after its rules).
+func Last(t testing.TB, conv *backends.Converter, text string) (string, error) {
+	t.Helper()
+	rs := ConvertYAML(t, conv, text)
+	if len(rs) == 0 {
+		t.Fatal("case has no rule or correlation")
+	}
+	r := rs[len(rs)-1]
+	return r.Output, r.Err
+}
+
+// CorrelationRules are two small rules on different categories, named a
+// and b, for correlation table tests of every target. Both name the host
+// field Computer and the user field User.
+const CorrelationRules = `title: rule a
+name: a
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    sel:
+        CommandLine|contains: 'x'
+    condition: sel
+---
+title: rule b
+name: b
+logsource:
+    category: network_connection
+    product: windows
+detection:
+    sel:
+        DestinationPort: 8082
+    condition: sel
+---
+`
