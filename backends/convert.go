@@ -2,6 +2,7 @@ package backends
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -133,7 +134,7 @@ func (c *Converter) ConvertFiltered(r *sigma.Rule, filters []*sigma.Filter) (res
 	}
 	queries, err := c.backend.Convert(processed)
 	if err != nil {
-		return nil, err
+		return nil, classify(err, sigma.ReasonConstruct)
 	}
 	out, err := c.finalize(processed, queries)
 	if err != nil {
@@ -183,4 +184,14 @@ func MarshalJSON(v any) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// classify marks a backend's diagnostic with a failure reason, so that
+// summaries can count failures by reason without reading messages.
+func classify(err error, r sigma.Reason) error {
+	var d *sigma.Diagnostic
+	if errors.As(err, &d) {
+		return d.WithReason(r)
+	}
+	return err
 }

@@ -55,7 +55,7 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	}()
 	cb, ok := c.backend.(CorrelationBackend)
 	if !ok {
-		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name())
+		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
 	in := &Correlation{Source: corr}
 	var lowered []*ir.Rule
@@ -69,11 +69,11 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		in.Labels = append(in.Labels, label(r))
 	}
 	if err := c.mapCorrelationFields(in, lowered); err != nil {
-		return nil, err
+		return nil, classify(err, sigma.ReasonCorrelation)
 	}
 	queries, err := cb.ConvertCorrelation(in)
 	if err != nil {
-		return nil, err
+		return nil, classify(err, sigma.ReasonCorrelation)
 	}
 	synthetic := &ir.Rule{Source: &sigma.Rule{Meta: corr.Meta}}
 	out, err := c.finalize(synthetic, queries)

@@ -244,7 +244,7 @@ type RuleFailure struct{ Message string }
 
 // Apply implements Transformation.
 func (t *RuleFailure) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	return nil, ruleError(r, r.Source.LogSource.Pos, "%s (logsource %s; pipeline %s)", t.Message, describeLogsource(r.LogSource), s.Pipeline.Name)
+	return nil, withReason(ruleError(r, r.Source.LogSource.Pos, "%s (logsource %s; pipeline %s)", t.Message, describeLogsource(r.LogSource), s.Pipeline.Name), sigma.ReasonLogsource)
 }
 
 // DetectionItemFailure stops the conversion of a rule that has a detection
@@ -255,7 +255,7 @@ type DetectionItemFailure struct{ Message string }
 func (t *DetectionItemFailure) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
 	return rewriteQueries(r, func(m *ir.Match) (ir.Expr, error) {
 		if m.Field != "" && it.selectsField(m.Field) {
-			return nil, ruleError(r, m.Pos, "%s (field %q; pipeline %s)", t.Message, m.Field, s.Pipeline.Name)
+			return nil, withReason(ruleError(r, m.Pos, "%s (field %q; pipeline %s)", t.Message, m.Field, s.Pipeline.Name), sigma.ReasonField)
 		}
 		return m, nil
 	})
@@ -276,7 +276,7 @@ func (t *FailUnmappedFields) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, er
 		if m.Field == "" || s.mapped[m.Field] || t.Allow[m.Field] || !it.selectsField(m.Field) {
 			return m, nil
 		}
-		return nil, ruleError(r, m.Pos, "%s: field %q has no mapping for logsource %s (pipeline %s)", t.Message, m.Field, describeLogsource(r.LogSource), s.Pipeline.Name)
+		return nil, withReason(ruleError(r, m.Pos, "%s: field %q has no mapping for logsource %s (pipeline %s)", t.Message, m.Field, describeLogsource(r.LogSource), s.Pipeline.Name), sigma.ReasonField)
 	})
 }
 
@@ -423,4 +423,11 @@ func (t *OutputFieldMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, er
 		return nil
 	})
 	return out, nil
+}
+
+func withReason(err error, r sigma.Reason) error {
+	if d, ok := err.(*sigma.Diagnostic); ok {
+		return d.WithReason(r)
+	}
+	return err
 }

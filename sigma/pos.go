@@ -45,6 +45,30 @@ type Diagnostic struct {
 	Pos      Pos
 	Severity Severity
 	Message  string
+	// Reason classifies why a conversion failed (see the Reason
+	// constants); empty for parse and validation diagnostics.
+	Reason Reason
+}
+
+// Reason says why a rule could not be converted, for summaries.
+type Reason string
+
+// Reasons of conversion failures.
+const (
+	ReasonLogsource   Reason = "unsupported logsource"   // a pipeline cannot serve the logsource
+	ReasonField       Reason = "unmapped field"          // a pipeline cannot serve a field
+	ReasonConstruct   Reason = "unsupported construct"   // the target cannot express a construct exactly
+	ReasonCorrelation Reason = "unsupported correlation" // a correlation cannot be resolved or rendered
+)
+
+// WithReason returns a copy of the diagnostic classified with r, unless
+// it is classified already.
+func (d *Diagnostic) WithReason(r Reason) *Diagnostic {
+	c := *d
+	if c.Reason == "" {
+		c.Reason = r
+	}
+	return &c
 }
 
 func (d *Diagnostic) Error() string {

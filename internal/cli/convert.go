@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/collection"
@@ -95,8 +97,8 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	}
 	outcomes, invalid := convertFiles(conv, loadFiles(paths), loadFiles(filterPaths), stderr)
 	failed := report(w, stderr, conv, outcomes, a.bools["json"])
-	if len(outcomes) > 1 {
-		fmt.Fprintf(stderr, "converted %d of %d rules (%d failed)\n", len(outcomes)-failed, len(outcomes), failed)
+	if len(outcomes) > 1 || failed > 0 {
+		fmt.Fprintln(stderr, summary(outcomes, failed))
 	}
 	if invalid > 0 || (failed > 0 && !a.bools["skip"]) {
 		return 1
@@ -173,9 +175,12 @@ func convertFiles(conv *backends.Converter, files, filterFiles []*sigma.File, st
 			docs = append(docs, outcome{path: f.Path, meta: doc.Metadata()})
 		}
 	}
+	prog := startProgress(stderr, len(jobs))
 	parallel(len(jobs), func(i int) {
 		docs[i].res, docs[i].err = runJob(conv, coll, jobs[i])
+		prog.add()
 	})
+	prog.end()
 	return docs, invalid
 }
 
@@ -185,7 +190,7 @@ func runJob(conv *backends.Converter, coll *collection.Collection, j job) (*back
 	}
 	rules, err := coll.CorrelationRules(j.corr)
 	if err != nil {
-		return nil, err
+		return nil, err // already positioned; counted as a correlation failure
 	}
 	return conv.ConvertCorrelation(j.corr, rules, coll.FiltersFor)
 }
@@ -253,4 +258,45 @@ func toJSONError(err error) *jsonError {
 		return &jsonError{Message: d.Message, Line: d.Pos.Line, Column: d.Pos.Column}
 	}
 	return &jsonError{Message: err.Error()}
+}
+
+// summary is the human closing line: how many rules converted and why the
+// others failed, by reason, most frequent first.
+func summary(outcomes []outcome, failed int) string {
+	line := fmt.Sprintf("converted %d of %d rules", len(outcomes)-failed, len(outcomes))
+	if failed == 0 {
+		return line
+	}
+	counts := map[string]int{}
+	for _, o := range outcomes {
+		if o.err != nil {
+			counts[reasonOf(o.err)]++
+		}
+	}
+	var reasons []string
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if counts[reasons[i]] != counts[reasons[j]] {
+			return counts[reasons[i]] > counts[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
+	}
+	return fmt.Sprintf("%s (%d failed: %s)", line, failed, strings.Join(parts, ", "))
+}
+
+func reasonOf(err error) string {
+	var d *sigma.Diagnostic
+	if errors.As(err, &d) && d.Reason != "" {
+		return string(d.Reason)
+	}
+	if errors.As(err, &d) && strings.Contains(d.Message, "correlation") {
+		return string(sigma.ReasonCorrelation)
+	}
+	return "other"
 }
