@@ -141,41 +141,50 @@ func (d *Dialect) renderJoin(args []ir.Expr, isAnd bool) (Fragment, error) {
 
 // join renders args and joins them, grouping the ones that bind looser
 // than the joiner. Under OR, runs of matches on one field are offered to
-// the List hook.
+// the List hook (each run once, so long ORs stay linear).
 func (d *Dialect) join(args []ir.Expr, isAnd bool, joiner string) (string, error) {
 	prec := d.precOf(isAnd)
-	var parts []string
+	parts := make([]string, 0, len(args))
 	for i := 0; i < len(args); {
-		f, n, err := d.renderRun(args[i:], isAnd)
+		frags, n, err := d.renderRun(args[i:], isAnd)
 		if err != nil {
 			return "", err
 		}
 		i += n
-		if f.Prec < prec {
-			f.Text = d.Open + f.Text + d.Close
+		for _, f := range frags {
+			if f.Prec < prec {
+				f.Text = d.Open + f.Text + d.Close
+			}
+			parts = append(parts, f.Text)
 		}
-		parts = append(parts, f.Text)
 	}
 	return strings.Join(parts, joiner), nil
 }
 
 // renderRun renders the next argument, or the next run of same-field
-// matches as a list when under OR and the List hook accepts them.
-func (d *Dialect) renderRun(args []ir.Expr, isAnd bool) (Fragment, int, error) {
+// matches: as one list when under OR and the List hook accepts them,
+// else each on its own.
+func (d *Dialect) renderRun(args []ir.Expr, isAnd bool) ([]Fragment, int, error) {
 	if !isAnd && d.List != nil {
-		run := sameFieldRun(args)
-		if len(run) > 1 {
+		if run := sameFieldRun(args); len(run) > 1 {
 			f, ok, err := d.List(run)
 			if err != nil {
-				return Fragment{}, 0, err
+				return nil, 0, err
 			}
 			if ok {
-				return f, len(run), nil
+				return []Fragment{f}, len(run), nil
 			}
+			frags := make([]Fragment, len(run))
+			for i, m := range run {
+				if frags[i], err = d.Match(m); err != nil {
+					return nil, 0, err
+				}
+			}
+			return frags, len(run), nil
 		}
 	}
 	f, err := d.render(args[0])
-	return f, 1, err
+	return []Fragment{f}, 1, err
 }
 
 func sameFieldRun(args []ir.Expr) []*ir.Match {
