@@ -1,0 +1,109 @@
+// Command corpusreport converts the SigmaHQ corpus (rules,
+// rules-emerging-threats, rules-threat-hunting from ../shared/corpus) with
+// every target and built-in pipeline, and prints the README's corpus
+// table: converted and failed rules, failures by reason.
+//
+//	go run ./internal/corpusreport
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/sigconv/sigconv/backends"
+	_ "github.com/sigconv/sigconv/backends/all"
+	"github.com/sigconv/sigconv/internal/corpus"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "corpusreport:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := corpus.Find()
+	if err != nil {
+		return err
+	}
+	files, err := corpus.Load(root, corpus.Converted...)
+	if err != nil {
+		return err
+	}
+	var rules []*sigma.Rule
+	for _, f := range files {
+		for _, d := range sigma.ParseFile(f.Path, f.Data).Documents {
+			if r, ok := d.(*sigma.Rule); ok {
+				rules = append(rules, r)
+			}
+		}
+	}
+	fmt.Printf("Corpus: %d rule files, %d rules (%s).\n\n", len(files), len(rules), strings.Join(corpus.Converted, ", "))
+	fmt.Println("| target | pipeline | converted | failed | failures by reason |")
+	fmt.Println("| --- | --- | ---: | ---: | --- |")
+	for _, name := range backends.Names() {
+		b, _ := backends.Lookup(name)
+		for _, opt := range options(b) {
+			conv, err := backends.NewConverter(b, opt)
+			if err != nil {
+				return err
+			}
+			line(name, opt, conv, rules)
+		}
+	}
+	return nil
+}
+
+// options lists each built-in pipeline alone, then no pipeline.
+func options(b backends.Backend) []backends.Options {
+	var out []backends.Options
+	for _, p := range backends.PipelinesOf(b) {
+		out = append(out, backends.Options{Pipelines: []string{p.Name}})
+	}
+	return append(out, backends.Options{WithoutPipeline: true})
+}
+
+func line(target string, opt backends.Options, conv *backends.Converter, rules []*sigma.Rule) {
+	ok := 0
+	reasons := map[string]int{}
+	for _, r := range rules {
+		if _, err := conv.Convert(r); err != nil {
+			var d *sigma.Diagnostic
+			reason := "other"
+			if errors.As(err, &d) && d.Reason != "" {
+				reason = string(d.Reason)
+			}
+			reasons[reason]++
+			continue
+		}
+		ok++
+	}
+	pipeline := strings.Join(opt.Pipelines, ", ")
+	if opt.WithoutPipeline {
+		pipeline = "(none)"
+	}
+	fmt.Printf("| %s | %s | %d | %d | %s |\n", target, pipeline, ok, len(rules)-ok, byCount(reasons))
+}
+
+func byCount(m map[string]int) string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
