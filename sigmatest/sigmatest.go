@@ -73,19 +73,60 @@ type Config struct {
 // converting shows up as a diff too.
 func Run(t testing.TB, cfg Config) {
 	t.Helper()
+	results, err := CheckGolden(cfg)
+	if err != nil {
+		t.Fatalf("sigmatest: %v", err)
+	}
+	for _, r := range results {
+		if !r.Passed() {
+			t.Error(r.String())
+		}
+	}
+}
+
+// GoldenResult is the outcome of one golden file.
+type GoldenResult struct {
+	Golden  string // path of the golden file
+	Rule    string // rule file, a path in Config.Rules
+	Err     error  // the rule could not be read or parsed, or the golden file not written
+	Missing bool   // the golden file does not exist (and Update was not set)
+	Diff    string // (-golden +got) when the conversion changed
+	Updated bool   // the golden file was rewritten
+}
+
+// Passed reports whether the golden file matched (or was rewritten).
+func (r GoldenResult) Passed() bool { return r.Err == nil && !r.Missing && r.Diff == "" }
+
+// String is the failure message, naming the golden file and the way out.
+func (r GoldenResult) String() string {
+	switch {
+	case r.Err != nil:
+		return fmt.Sprintf("sigmatest: %v", r.Err)
+	case r.Missing:
+		return fmt.Sprintf("sigmatest: golden file %s does not exist; create it with go test -update (and read it before committing)", r.Golden)
+	case r.Diff != "":
+		return fmt.Sprintf("sigmatest: %s differs from the conversion (-golden +got):\n%s\nIf the new output is right, run go test -update and review the diff.", r.Golden, r.Diff)
+	}
+	return r.Golden + ": ok"
+}
+
+// CheckGolden is Run without a testing.TB, for tools such as sigconv
+// test: one result per rule file and target. The error is for problems
+// that stop the whole run (no rules, an invalid rule file, unknown target).
+func CheckGolden(cfg Config) ([]GoldenResult, error) {
 	if cfg.Dir == "" {
 		cfg.Dir = filepath.Join("testdata", "golden")
 	}
 	files, err := ruleFiles(cfg.Rules)
 	if err != nil {
-		t.Fatalf("sigmatest: listing rules: %v", err)
+		return nil, fmt.Errorf("listing rules: %v", err)
 	}
 	if len(files) == 0 {
-		t.Fatalf("sigmatest: no rule files (*.yml) in the rules file system")
+		return nil, errors.New("no rule files (*.yml) in the rules file system")
 	}
 	parsed, err := parseAll(cfg.Rules, files)
 	if err != nil {
-		t.Fatalf("sigmatest: %v", err)
+		return nil, err
 	}
 	var filters []*sigma.File
 	if cfg.Filters != nil {
@@ -94,20 +135,24 @@ func Run(t testing.TB, cfg Config) {
 			filters, err = parseAll(cfg.Filters, names)
 		}
 		if err != nil {
-			t.Fatalf("sigmatest: filters: %v", err)
+			return nil, fmt.Errorf("filters: %v", err)
 		}
 	}
+	var out []GoldenResult
 	for _, target := range cfg.Targets {
 		conv, err := newConverter(target)
 		if err != nil {
-			t.Fatalf("sigmatest: target %s: %v", target.dir(), err)
+			return nil, fmt.Errorf("target %s: %v", target.dir(), err)
 		}
 		outputs := convertAll(conv, parsed, filters)
 		for i, name := range files {
 			golden := filepath.Join(cfg.Dir, target.dir(), filepath.FromSlash(strings.TrimSuffix(name, path.Ext(name)))+".golden")
-			compare(t, golden, outputs[i], cfg.Update)
+			res := GoldenResult{Golden: golden, Rule: name}
+			compare(&res, outputs[i], cfg.Update)
+			out = append(out, res)
 		}
 	}
+	return out, nil
 }
 
 // parseAll parses every rule file; any invalid file stops the test, since
@@ -187,35 +232,42 @@ func Convert(conv *backends.Converter, fsys fs.FS, name string) (string, error) 
 	return convertAll(conv, files, nil)[0], nil
 }
 
-func compare(t testing.TB, golden, got string, update bool) {
-	t.Helper()
+func compare(res *GoldenResult, got string, update bool) {
+	golden := res.Golden
 	if update {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatalf("sigmatest: %v", err)
+			res.Err = err
+			return
 		}
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatalf("sigmatest: %v", err)
+			res.Err = err
+			return
 		}
+		res.Updated = true
 		return
 	}
 	want, err := os.ReadFile(golden)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("sigmatest: golden file %s does not exist; create it with go test -update (and read it before committing)", golden)
+		res.Missing = true
 		return
 	}
 	if err != nil {
-		t.Fatalf("sigmatest: %v", err)
+		res.Err = err
+		return
 	}
-	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-		t.Errorf("sigmatest: %s differs from the conversion (-golden +got):\n%s\nIf the new output is right, run go test -update and review the diff.", golden, diff)
-	}
+	res.Diff = cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n"))
 }
 
+// ruleFiles lists the rule files, skipping directories named testdata
+// (Go's convention for test inputs, where golden and event files live).
 func ruleFiles(fsys fs.FS) ([]string, error) {
 	var out []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() && d.Name() == "testdata" && p != "." {
+			return fs.SkipDir
 		}
 		ext := strings.ToLower(path.Ext(p))
 		if !d.IsDir() && (ext == ".yml" || ext == ".yaml") {

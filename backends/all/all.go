@@ -3,5 +3,6 @@
 package all
 
 import (
+	_ "github.com/sigconv/sigconv/backends/spl" // Splunk SPL
 	_ "github.com/sigconv/sigconv/backends/xql" // Cortex XQL
 )

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends/xql"
 	"github.com/sigconv/sigconv/internal/xqltok"
@@ -116,7 +117,9 @@ func parseComparison(q string) (func(string) bool, error) {
 	case op == "=" && arg.Kind == xqltok.String:
 		return func(s string) bool { return strings.EqualFold(s, arg.Text) }, expectEnd(rest[3:])
 	case op == "contains" && arg.Kind == xqltok.String:
-		return func(s string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(arg.Text)) }, expectEnd(rest[3:])
+		// Case-insensitive by Unicode simple folding, like EqualFold and
+		// the reference matcher's (?i).
+		return regexp.MustCompile("(?is)" + regexp.QuoteMeta(arg.Text)).MatchString, expectEnd(rest[3:])
 	case op == "!=" && arg.Text == "null":
 		return func(string) bool { return true }, expectEnd(rest[3:])
 	case op == "in" && arg.Text == "(" && len(rest) > 4 && rest[3].Kind == xqltok.String && rest[4].Text == ")":
@@ -138,4 +141,37 @@ func expectEnd(rest []xqltok.Token) error {
 		return fmt.Errorf("literal did not end where expected: %v", rest)
 	}
 	return nil
+}
+
+// FuzzLiteral renders fuzzed values in every shape and checks, as
+// TestHostileValues does, that the query reads back (by XQL's literal
+// rules) as a comparison accepting exactly what the Sigma value accepts.
+func FuzzLiteral(f *testing.F) {
+	for _, v := range hostile {
+		f.Add(v)
+	}
+	b := xql.New()
+	f.Fuzz(func(t *testing.T, v string) {
+		if !utf8.ValidString(v) || v == "" {
+			return // values come from YAML text: valid UTF-8
+		}
+		for name, shape := range shapes {
+			s := shape(v)
+			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
+			qs, err := b.Convert(r)
+			if err != nil {
+				t.Fatalf("%s %q: %v", name, v, err)
+			}
+			eval, err := parseComparison(qs[0])
+			if err != nil {
+				t.Fatalf("%s %q: %v in\n%s", name, v, err, qs[0])
+			}
+			want := sigmaMatcher(s)
+			for _, probe := range probes(v) {
+				if eval(probe) != want(probe) {
+					t.Fatalf("%s %q: query and Sigma disagree on %q\n%s", name, v, probe, qs[0])
+				}
+			}
+		}
+	})
 }

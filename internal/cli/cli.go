@@ -19,12 +19,15 @@ Usage:
   sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE] [-s|--skip-unsupported]
                   [--without-pipeline] [--json] [--filter FILE]... PATH...
   sigconv list targets|pipelines|formats
+  sigconv test [-update] [-v] DIR...
   sigconv help
 
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
 -p takes a built-in pipeline name of the target (sigconv list pipelines) or a
 pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
 (filters found among the PATHs apply too).
+test runs a rule directory's golden tests (DIR/testdata/golden) and event tests
+(*.jsonl beside the rules or under DIR/testdata/events); -update rewrites goldens.
 `
 
 // Main runs the command line and returns the exit status.
@@ -40,6 +43,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runConvert(args[1:], stdout, stderr)
 	case "list":
 		return runList(args[1:], stdout, stderr)
+	case "test":
+		return runTest(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,178 @@
+package spl_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sigconv/sigconv/backends/spl"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// hostile are values that try to break out of a literal or change what
+// it matches.
+var hostile = []string{
+	`a"b`, `"`, `""""`, `a\`, `\`, `\\`, `a\\b`, `a|b`, `| delete`, "a\nb", "a\r\nb", "\x00",
+	`a*b`, `*`, `a?b`, `?`, `" OR x="`, `[search x]`, `a=b`, "`macro`", "```", `$x$`, `C:\Windows\`,
+	"é\u2013", `\"`, `'`, `a' OR 'b`, `(?i)`, `%_`, `\*`, `x.*`, "\t",
+}
+
+// shapes wrap a literal the way contains/startswith/endswith do.
+var shapes = map[string]func(string) sigma.String{
+	"equal": func(v string) sigma.String { return sigma.Plain(v) },
+	"contains": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
+	},
+	"startswith": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
+	},
+	"endswith": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
+	},
+	"inner": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
+	},
+	"single": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildSingle}}}
+	},
+	"cased": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}}, Cased: true}
+	},
+}
+
+// TestHostileValues renders every hostile value in every shape, reads the
+// query back with Splunk's literal rules, evaluates the comparison the
+// way Splunk defines it, and checks that it accepts exactly the values
+// the Sigma string accepts on a set of probes.
+func TestHostileValues(t *testing.T) {
+	b := spl.New()
+	for name, shape := range shapes {
+		for _, v := range hostile {
+			s := shape(v)
+			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
+			qs, err := b.Convert(r)
+			if err != nil {
+				t.Errorf("%s %q: %v", name, v, err)
+				continue
+			}
+			eval, err := parseQuery(qs[0])
+			if err != nil {
+				t.Errorf("%s %q: %v in\n%s", name, v, err, qs[0])
+				continue
+			}
+			want := sigmaMatcher(s)
+			for _, probe := range probes(v) {
+				if got := eval(probe); got != want(probe) {
+					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), qs[0])
+				}
+			}
+		}
+	}
+}
+
+func probes(v string) []string {
+	return []string{v, v + v, "x" + v, v + "x", "x" + v + "x", strings.ToUpper(v), strings.ToLower(v), "", "x", v + "\n",
+		v[:len(v)/2], v + "xx" + v, v + "a", "\n" + v}
+}
+
+// sigmaMatcher is the reference meaning of a Sigma string:
+// case-insensitive unless cased, '*' any run, '?' one character.
+func sigmaMatcher(s sigma.String) func(string) bool {
+	var b strings.Builder
+	if !s.Cased {
+		b.WriteString(`(?i)`)
+	}
+	b.WriteString(`(?s)\A`)
+	for _, p := range s.Parts {
+		switch p.Kind {
+		case sigma.Literal:
+			b.WriteString(regexp.QuoteMeta(p.Text))
+		case sigma.WildMulti:
+			b.WriteString(".*")
+		case sigma.WildSingle:
+			b.WriteString(".")
+		}
+	}
+	b.WriteString(`\z`)
+	return regexp.MustCompile(b.String()).MatchString
+}
+
+// readQuoted reads a "..." literal at the start of s with the rules of
+// the search command and of eval strings: \\ is a backslash, \" a quote;
+// any other escape is rejected because the backend must never write one
+// (in eval strings \t and others would mean something else). It returns
+// the decoded text and the rest of s.
+func readQuoted(s string) (string, string, error) {
+	if !strings.HasPrefix(s, `"`) {
+		return "", "", fmt.Errorf("expected a quoted literal at %q", s)
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return b.String(), s[i+1:], nil
+		case c == '\\':
+			if i+1 >= len(s) || (s[i+1] != '\\' && s[i+1] != '"') {
+				return "", "", fmt.Errorf("unexpected escape in %q", s)
+			}
+			i++
+			b.WriteByte(s[i])
+		case c < 0x20 || c == '`':
+			return "", "", fmt.Errorf("raw control character or backtick in literal %q", s)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", "", fmt.Errorf("unterminated literal %q", s)
+}
+
+// parseQuery reads a one-comparison query on field f, in either of its
+// two forms, and returns its meaning per Splunk's reference.
+func parseQuery(q string) (func(string) bool, error) {
+	if rest, ok := strings.CutPrefix(q, "*\n| where "); ok {
+		return parseWhere(rest)
+	}
+	switch {
+	case q == "f=*":
+		return func(string) bool { return true }, nil
+	case strings.HasPrefix(q, "f="):
+		text, rest, err := readQuoted(q[2:])
+		if err != nil {
+			return nil, err
+		}
+		if rest != "" {
+			return nil, fmt.Errorf("literal did not end where expected: %q", rest)
+		}
+		// '*' is the search wildcard and cannot be escaped; comparison is
+		// case-insensitive and covers the whole value.
+		glob := `(?is)\A` + strings.ReplaceAll(regexp.QuoteMeta(text), `\*`, ".*") + `\z`
+		return regexp.MustCompile(glob).MatchString, nil
+	}
+	return nil, fmt.Errorf("unexpected search %q", q)
+}
+
+func parseWhere(expr string) (func(string) bool, error) {
+	if expr == "isnotnull('f')" {
+		return func(string) bool { return true }, nil
+	}
+	rest, ok := strings.CutPrefix(expr, "match('f', ")
+	if !ok {
+		return nil, fmt.Errorf("unexpected where expression %q", expr)
+	}
+	re, rest, err := readQuoted(rest)
+	if err != nil {
+		return nil, err
+	}
+	if rest != ")" {
+		return nil, fmt.Errorf("literal did not end where expected: %q", rest)
+	}
+	// The PCRE constructs the backend writes (\A, \z, (?s:.), \x{..},
+	// (?i), escaped punctuation) read the same in Go's RE2 syntax.
+	compiled, err := regexp.Compile(re)
+	if err != nil {
+		return nil, err
+	}
+	return compiled.MatchString, nil
+}

@@ -1,0 +1,192 @@
+package spl
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// searchSafe reports whether a Sigma string can be written as one "..."
+// value of the search command with exactly its meaning. The search
+// command compares case-insensitively, and inside "..." '*' is its only
+// wildcard; a backslash is written \\ and a quote \" (search primer,
+// "Backslashes": https://help.splunk.com/splunk-enterprise/search/search-manual/9.4/search-primer/backslashes).
+// It has no single-character wildcard and no escape for '*' (same page),
+// so a '?' wildcard or a literal '*' cannot be said there. Refused too:
+// cased strings (case-sensitive matching is left to | where, whose
+// comparisons are case-sensitive), the empty string (whether field=""
+// matches an empty value is not documented), control characters (a line
+// break must never reach a query), backticks (macro expansion runs before
+// parsing, also inside quotes) and text that is not UTF-8.
+func searchSafe(s sigma.String) bool {
+	if s.Cased || len(s.Normalize().Parts) == 0 {
+		return false
+	}
+	for _, p := range s.Parts {
+		switch p.Kind {
+		case sigma.WildSingle, sigma.Placeholder:
+			return false
+		case sigma.Literal:
+			if !utf8.ValidString(p.Text) {
+				return false
+			}
+			for i := 0; i < len(p.Text); i++ {
+				c := p.Text[i]
+				if c == '*' || c == '`' || c < 0x20 || c == 0x7f {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// searchQuote writes a search-safe string as a quoted search value:
+// Sigma '*' becomes the search wildcard, literal text is escaped.
+func searchQuote(s sigma.String) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, p := range s.Normalize().Parts {
+		if p.Kind == sigma.WildMulti {
+			b.WriteByte('*')
+			continue
+		}
+		b.WriteString(escapeQuoted(p.Text))
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// escapeQuoted escapes text for a "..." literal of the search command or
+// an eval expression: both read \\ as one backslash and \" as a quote. In
+// eval strings other backslash sequences are escapes too ("\t" is a tab,
+// per "Types of expressions",
+// https://help.splunk.com/en/splunk-enterprise/search/search-manual/10.0/expressions-and-predicates),
+// which is why every backslash is doubled.
+func escapeQuoted(text string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return r.Replace(text)
+}
+
+// evalString quotes text as an eval string literal. Callers only pass
+// text without control characters or backticks.
+func evalString(text string) string { return `"` + escapeQuoted(text) + `"` }
+
+// wildcardRegex is the PCRE form of a Sigma string for match(): anchored
+// with \A and \z (PCRE's $ also matches before a final line break),
+// '*' as (?s:.*), '?' as (?s:.), case-insensitive unless cased. Literal
+// text is escaped so that the pattern never holds a quote, a backtick, a
+// control character or a raw backslash other than regex escapes.
+func wildcardRegex(s sigma.String) (string, error) {
+	var b strings.Builder
+	if !s.Cased {
+		b.WriteString("(?i)")
+	}
+	b.WriteString(`\A`)
+	for _, p := range s.Parts {
+		switch p.Kind {
+		case sigma.Literal:
+			lit, err := regexLiteral(p.Text)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(lit)
+		case sigma.WildMulti:
+			b.WriteString("(?s:.*)")
+		case sigma.WildSingle:
+			b.WriteString("(?s:.)")
+		case sigma.Placeholder:
+			return "", placeholderError(p.Text)
+		}
+	}
+	b.WriteString(`\z`)
+	return b.String(), nil
+}
+
+// regexLiteral escapes text to match literally in PCRE. Characters that
+// are awkward inside SPL strings are written as \x{..} escapes.
+func regexLiteral(text string) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", fmt.Errorf("value %q is not valid UTF-8 text", text)
+	}
+	var b strings.Builder
+	for _, r := range text {
+		switch {
+		case strings.ContainsRune(`.+*?()|[]{}^$#-/`, r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\\' || r == '"' || r == '`' || r == '\'' || r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x{%x}`, r)
+		case r == ' ':
+			// Spelled as an escape so that no (?x) flag written elsewhere
+			// could make it insignificant.
+			b.WriteString(`\x{20}`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), nil
+}
+
+// sigmaRegex writes a Sigma regular expression (unanchored, flags from
+// modifiers) for match(). Quotes, backticks and control characters are
+// spelled as \x{..}; escapes written in the rule are kept.
+func sigmaRegex(re sigma.Regex) (string, error) {
+	if !utf8.ValidString(re.Pattern) {
+		return "", fmt.Errorf("regular expression is not valid UTF-8")
+	}
+	if strings.Contains(re.Pattern, `\Q`) {
+		// Inside \Q...\E the escapes below would become literal text.
+		return "", fmt.Errorf(`\Q...\E quoting in a regular expression is not supported by the spl backend`)
+	}
+	var b strings.Builder
+	b.WriteString(regexFlags(re))
+	p := re.Pattern
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			if p[i] == '"' || p[i] == '`' || p[i] == '\\' {
+				fmt.Fprintf(&b, `\x{%x}`, p[i])
+			} else if p[i] < 0x20 || p[i] == 0x7f {
+				fmt.Fprintf(&b, `\x{%x}`, p[i])
+			} else {
+				b.WriteByte('\\')
+				b.WriteByte(p[i])
+			}
+		case c == '\\':
+			return "", fmt.Errorf("regular expression ends with a lone backslash")
+		case c == '"' || c == '`' || c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, `\x{%x}`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+func regexFlags(re sigma.Regex) string {
+	f := ""
+	if re.IgnoreCase {
+		f += "i"
+	}
+	if re.Multiline {
+		f += "m"
+	}
+	if re.DotAll {
+		f += "s"
+	}
+	if f == "" {
+		return ""
+	}
+	return "(?" + f + ")"
+}
+
+type placeholderError string
+
+func (e placeholderError) Error() string {
+	return "unresolved placeholder %" + string(e) + "% (expand modifier): pass a pipeline with value_placeholders and vars"
+}
