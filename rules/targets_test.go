@@ -9,4 +9,9 @@ var goldenTargets = []sigmatest.Target{
 	{Name: "spl"},
 	{Name: "spl", Pipelines: []string{"cim"}},
 	{Name: "spl", Format: "savedsearches"},
+	{Name: "kql"},
+	{Name: "kql", Pipelines: []string{"sentinel-asim"}},
+	{Name: "kql", Pipelines: []string{"sentinel-windows"}},
+	{Name: "kql", Pipelines: []string{"sentinel-asim"}, Format: "sentinel-rule"},
+	{Name: "kql", Format: "json"},
 }

@@ -3,6 +3,7 @@
 package all
 
 import (
+	_ "github.com/sigconv/sigconv/backends/kql" // Microsoft KQL (Defender XDR, Sentinel)
 	_ "github.com/sigconv/sigconv/backends/spl" // Splunk SPL
 	_ "github.com/sigconv/sigconv/backends/xql" // Cortex XQL
 )

@@ -50,6 +50,12 @@ type Tokens struct {
 	// TopAnd, when set, joins the arguments of the top-level AND instead of
 	// And (for one condition per line); it must mean the same as And.
 	TopAnd string
+	// MaxChain, when positive, bounds how many operands one chain of the
+	// same operator may have: longer runs are split into parenthesized
+	// sub-chains, which AND and OR being associative never changes. It is
+	// for parsers with a nesting limit (Kusto's parser nests a chain of n
+	// operators n deep and refuses a few hundred).
+	MaxChain int
 }
 
 // Hooks render leaves. Match is required; List is optional.
@@ -158,7 +164,26 @@ func (d *Dialect) join(args []ir.Expr, isAnd bool, joiner string) (string, error
 			parts = append(parts, f.Text)
 		}
 	}
-	return strings.Join(parts, joiner), nil
+	return d.chain(parts, joiner), nil
+}
+
+// chain joins parts, grouping them into at most MaxChain operands per
+// chain when the run is longer.
+func (d *Dialect) chain(parts []string, joiner string) string {
+	if d.MaxChain < 2 || len(parts) <= d.MaxChain {
+		return strings.Join(parts, joiner)
+	}
+	size := (len(parts) + d.MaxChain - 1) / d.MaxChain
+	var groups []string
+	for i := 0; i < len(parts); i += size {
+		end := min(i+size, len(parts))
+		g := d.chain(parts[i:end], joiner)
+		if end-i > 1 {
+			g = d.Open + g + d.Close
+		}
+		groups = append(groups, g)
+	}
+	return d.chain(groups, joiner)
 }
 
 // renderRun renders the next argument, or the next run of same-field

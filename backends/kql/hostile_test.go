@@ -1,0 +1,201 @@
+package kql_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sigconv/sigconv/backends/kql"
+	"github.com/sigconv/sigconv/internal/kqlcheck"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// hostile are values that try to break out of a literal or change what
+// it matches.
+var hostile = []string{
+	`a"b`, `"`, `""""`, `a\`, `\`, `\\`, `a\\b`, `a|b`, `| where x`, "a\nb", "a\tb", `'`, `@"x"`, `@`,
+	`a*b`, `*`, `a?b`, `?`, `" or x == "`, `"""`, `%x%`, `$x`, `$`, "`x`", "```", `C:\Windows\`, "é\u2013😀", `\"`, `//x`, `(?i)`, `.*`, `[a]`, `]`,
+}
+
+// shapes wrap a literal the way contains/startswith/endswith do.
+var shapes = map[string]func(string) sigma.String{
+	"equal": func(v string) sigma.String { return sigma.Plain(v) },
+	"contains": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
+	},
+	"startswith": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
+	},
+	"endswith": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
+	},
+	"inner": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
+	},
+	"single": func(v string) sigma.String {
+		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildSingle}}}
+	},
+}
+
+// TestHostileValues renders every hostile value in every shape, reads the
+// literal back with KQL's documented literal rules, evaluates the
+// comparison as the string operators page defines it, and checks that it
+// accepts exactly what the Sigma string accepts on a set of probes. Then
+// Kusto.Language must compile every query: a value that escaped its
+// literal would leave stray tokens behind.
+func TestHostileValues(t *testing.T) {
+	b := kql.New()
+	var qs []kqlcheck.Query
+	for name, shape := range shapes {
+		for _, v := range hostile {
+			s := shape(v)
+			r := &ir.Rule{Source: &sigma.Rule{}, Table: "T", Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
+			out, err := b.Convert(r)
+			if err != nil {
+				t.Errorf("%s %q: %v", name, v, err)
+				continue
+			}
+			q := out[0]
+			qs = append(qs, kqlcheck.Query{ID: fmt.Sprintf("%s %q", name, v), Query: q})
+			eval, err := parseComparison(q)
+			if err != nil {
+				t.Errorf("%s %q: %v in\n%s", name, v, err, q)
+				continue
+			}
+			want := sigmaMatcher(s)
+			for _, probe := range probes(v) {
+				if got := eval(probe); got != want(probe) {
+					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), q)
+				}
+			}
+		}
+	}
+	kqlcheck.Require(t)
+	schema, _ := json.Marshal(map[string]any{"test": map[string]any{"tables": map[string]any{"T": map[string]any{"columns": map[string]string{"f": "string"}}}}})
+	results, err := kqlcheck.Check(schema, "test", qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		if !r.OK {
+			t.Errorf("%s: %v\n%s", r.ID, r.Errors, qs[i].Query)
+		}
+	}
+}
+
+func probes(v string) []string {
+	return []string{v, v + v, "x" + v, v + "x", "x" + v + "x", strings.ToUpper(v), "", "x", v + "\n", v[:len(v)/2], v + "xx" + v, v + "a"}
+}
+
+// sigmaMatcher is the reference meaning of a Sigma string:
+// case-insensitive, '*' any run, '?' one character.
+func sigmaMatcher(s sigma.String) func(string) bool {
+	var b strings.Builder
+	b.WriteString(`(?is)\A`)
+	for _, p := range s.Parts {
+		switch p.Kind {
+		case sigma.Literal:
+			b.WriteString(regexp.QuoteMeta(p.Text))
+		case sigma.WildMulti:
+			b.WriteString(".*")
+		case sigma.WildSingle:
+			b.WriteString(".")
+		}
+	}
+	b.WriteString(`\z`)
+	return regexp.MustCompile(b.String()).MatchString
+}
+
+// parseComparison reads "T\n| where f OP LITERAL" and returns its meaning
+// per the KQL string operators page.
+func parseComparison(q string) (func(string) bool, error) {
+	rest, ok := strings.CutPrefix(q, "T\n| where ")
+	if !ok {
+		return nil, fmt.Errorf("unexpected frame")
+	}
+	if rest == "isnotempty(f)" {
+		return func(s string) bool { return s != "" }, nil
+	}
+	rest, ok = strings.CutPrefix(rest, "f ")
+	if !ok {
+		return nil, fmt.Errorf("unexpected comparison")
+	}
+	op, lit, _ := strings.Cut(rest, " ")
+	if op == "matches" {
+		op = "matches regex"
+		lit = strings.TrimPrefix(lit, "regex ")
+	}
+	text, tail, err := readLiteral(lit)
+	if err != nil {
+		return nil, err
+	}
+	if tail != "" {
+		return nil, fmt.Errorf("text after the literal: %q", tail)
+	}
+	lower := strings.ToLower
+	switch op {
+	case "=~":
+		return func(s string) bool { return strings.EqualFold(s, text) }, nil
+	case "contains":
+		return func(s string) bool { return strings.Contains(lower(s), lower(text)) }, nil
+	case "startswith":
+		return func(s string) bool { return strings.HasPrefix(lower(s), lower(text)) }, nil
+	case "endswith":
+		return func(s string) bool { return strings.HasSuffix(lower(s), lower(text)) }, nil
+	case "matches regex":
+		re, err := regexp.Compile(text)
+		if err != nil {
+			return nil, err
+		}
+		return re.MatchString, nil
+	}
+	return nil, fmt.Errorf("unexpected operator %q", op)
+}
+
+// readLiteral decodes one KQL string literal at the start of s (string
+// data type page): @"..." with "" for a quote, or "..." with \\, \", \t
+// and \n escapes. It returns the text and what follows the literal.
+func readLiteral(s string) (string, string, error) {
+	var b strings.Builder
+	switch {
+	case strings.HasPrefix(s, `@"`):
+		for i := 2; i < len(s); i++ {
+			switch {
+			case s[i] == '"' && i+1 < len(s) && s[i+1] == '"':
+				b.WriteByte('"')
+				i++
+			case s[i] == '"':
+				return b.String(), s[i+1:], nil
+			case s[i] == '\n' || s[i] == '\r':
+				return "", "", fmt.Errorf("line break inside a literal")
+			default:
+				b.WriteByte(s[i])
+			}
+		}
+	case strings.HasPrefix(s, `"`):
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '"':
+				return b.String(), s[i+1:], nil
+			case '\\':
+				if i+1 >= len(s) {
+					return "", "", fmt.Errorf("unterminated escape")
+				}
+				i++
+				e, ok := map[byte]byte{'\\': '\\', '"': '"', 't': '\t', 'n': '\n'}[s[i]]
+				if !ok {
+					return "", "", fmt.Errorf("undocumented escape \\%c", s[i])
+				}
+				b.WriteByte(e)
+			case '\n', '\r':
+				return "", "", fmt.Errorf("line break inside a literal")
+			default:
+				b.WriteByte(s[i])
+			}
+		}
+	}
+	return "", "", fmt.Errorf("no terminated literal in %q", s)
+}

@@ -1,0 +1,65 @@
+// Command repotest is a detection-content repository in miniature: rules
+// under rules/, golden files and sample events under rules/testdata/, and
+// repo_test.go running them with sigmatest ("go test ./examples/repotest").
+// Run as a program it does the same checks without the testing package,
+// as "sigconv test examples/repotest/rules" does.
+//
+//	go run ./examples/repotest
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sigconv/sigconv/sigmatest"
+)
+
+// targets are the conversions the repository pins.
+var targets = []sigmatest.Target{{Name: "xql"}, {Name: "kql"}, {Name: "spl"}}
+
+func main() {
+	dir := "."
+	if _, err := os.Stat("repo_test.go"); err != nil {
+		dir = "examples/repotest" // run from the module root
+	}
+	failed, err := run(os.Stdout, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if failed > 0 {
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, dir string) (failed int, err error) {
+	rules := os.DirFS(dir + "/rules")
+	golden, err := sigmatest.CheckGolden(sigmatest.Config{Rules: rules, Targets: targets, Dir: dir + "/rules/testdata/golden"})
+	if err != nil {
+		return 0, err
+	}
+	events, err := sigmatest.CheckEvents(sigmatest.EventConfig{Rules: rules, Events: os.DirFS(dir + "/rules/testdata/events")})
+	if err != nil {
+		return 0, err
+	}
+	passed := 0
+	for _, r := range golden {
+		if r.Passed() {
+			passed++
+		} else {
+			failed++
+			fmt.Fprintln(w, r)
+		}
+	}
+	for _, r := range events {
+		if r.Passed() {
+			passed++
+		} else {
+			failed++
+			fmt.Fprintln(w, r)
+		}
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+	return failed, nil
+}
