@@ -91,10 +91,7 @@ func (l *lowerer) of(e *cond.Of) (Expr, error) {
 		}
 		return nil, l.errorfAt(e.PatOff, "pattern %q matches no search identifier", e.Pattern)
 	}
-	if e.All {
-		return NewAnd(args...), nil
-	}
-	return NewOr(args...), nil
+	return joinOwned(e.All, args), nil
 }
 
 // binary lowers a chain of one operator. Parsed chains lean left
@@ -120,10 +117,7 @@ func (l *lowerer) binary(e *cond.Binary, depth int) (Expr, error) {
 		}
 		args = append(args, x)
 	}
-	if e.Op == cond.And {
-		return NewAnd(args...), nil
-	}
-	return NewOr(args...), nil
+	return joinOwned(e.Op == cond.And, args), nil
 }
 
 func (l *lowerer) errorf(e cond.Expr, format string, args ...any) error {
@@ -160,9 +154,9 @@ func Search(s *sigma.Search) Expr {
 		for _, it := range g.Items {
 			items = append(items, Item(it))
 		}
-		groups = append(groups, NewAnd(items...))
+		groups = append(groups, joinOwned(true, items))
 	}
-	return NewOr(groups...)
+	return joinOwned(false, groups)
 }
 
 // Item returns the match tree of one detection item: its values OR-ed, or
@@ -176,22 +170,47 @@ func Item(it *sigma.Item) Expr {
 		if !pos.IsValid() {
 			pos = it.Pos
 		}
+		if len(v.Alternatives) == 1 {
+			// The common case: one Match, no Or around it to build and
+			// collapse again.
+			values = append(values, &Match{Field: it.Field, Value: v.Alternatives[0], Pos: pos})
+			continue
+		}
 		alts := make([]Expr, 0, len(v.Alternatives))
 		for _, a := range v.Alternatives {
 			alts = append(alts, &Match{Field: it.Field, Value: a, Pos: pos})
 		}
-		values = append(values, NewOr(alts...))
+		values = append(values, joinOwned(false, alts))
 	}
-	var x Expr
-	if it.All {
-		x = NewAnd(values...)
-	} else {
-		x = NewOr(values...)
-	}
+	x := joinOwned(it.All, values)
 	if it.Negated {
 		x = &Not{Arg: x}
 	}
 	return x
+}
+
+// joinOwned is NewAnd (and true) or NewOr (and false) for an argument
+// slice the caller built and hands over: when nothing needs splicing the
+// slice becomes the node's Args as is, instead of being copied.
+func joinOwned(and bool, args []Expr) Expr {
+	switch len(args) {
+	case 0:
+		args = nil // as NewAnd and NewOr leave it
+	case 1:
+		return args[0]
+	}
+	for _, a := range args {
+		if _, ok := a.(*And); ok && and {
+			return NewAnd(args...)
+		}
+		if _, ok := a.(*Or); ok && !and {
+			return NewOr(args...)
+		}
+	}
+	if and {
+		return &And{Args: args}
+	}
+	return &Or{Args: args}
 }
 
 // NewAnd builds the conjunction of args, splicing in the arguments of

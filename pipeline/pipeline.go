@@ -83,7 +83,9 @@ func (it *Item) selectsField(field string) bool {
 }
 
 // Transformation changes a rule. Implementations must not mutate their
-// input: they return a new rule (ir.Rule.Clone plus rebuilt trees).
+// input, nor any tree or slice it shares: they return a new rule (a copy
+// with the changed attributes replaced, trees rebuilt along the changed
+// paths only), or the input itself when they change nothing.
 type Transformation interface {
 	Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error)
 }
@@ -110,7 +112,7 @@ func Combine(ps ...*Pipeline) []*Pipeline {
 // Apply runs the pipelines (already combined) on a rule and returns the
 // transformed copy.
 func Apply(ps []*Pipeline, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
+	out := shallow(r)
 	if len(out.Pipelines) == 0 && out.Source != nil {
 		out.LogSource = out.Source.LogSource
 		if len(out.Fields) == 0 {

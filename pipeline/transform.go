@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sigconv/sigconv/ir"
@@ -9,9 +11,11 @@ import (
 )
 
 // rewrite rebuilds a match tree bottom-up. f returns the replacement for a
-// match (nil drops it). A container left empty by drops is dropped too, so
-// that dropping never turns into a constant true or false silently. The
-// input tree is never modified.
+// match (nil drops it; the match itself keeps it). A container left empty
+// by drops is dropped too, so that dropping never turns into a constant
+// true or false silently. The input tree is never modified: a subtree in
+// which nothing changed is returned as is and shared by the old and the
+// new tree, so a transformation that touches nothing allocates nothing.
 func rewrite(e ir.Expr, f func(*ir.Match) (ir.Expr, error)) (ir.Expr, error) {
 	switch e := e.(type) {
 	case *ir.Match:
@@ -21,43 +25,67 @@ func rewrite(e ir.Expr, f func(*ir.Match) (ir.Expr, error)) (ir.Expr, error) {
 		if err != nil || arg == nil {
 			return nil, err
 		}
+		if arg == e.Arg {
+			return e, nil
+		}
 		return &ir.Not{Arg: arg}, nil
 	case *ir.And:
-		args, err := rewriteAll(e.Args, f)
+		args, same, err := rewriteAll(e.Args, f)
 		if err != nil || len(args) == 0 {
 			return nil, err
 		}
+		if same {
+			return e, nil
+		}
 		return &ir.And{Args: args}, nil
 	case *ir.Or:
-		args, err := rewriteAll(e.Args, f)
+		args, same, err := rewriteAll(e.Args, f)
 		if err != nil || len(args) == 0 {
 			return nil, err
+		}
+		if same {
+			return e, nil
 		}
 		return &ir.Or{Args: args}, nil
 	}
 	return e, nil
 }
 
-func rewriteAll(in []ir.Expr, f func(*ir.Match) (ir.Expr, error)) ([]ir.Expr, error) {
-	out := make([]ir.Expr, 0, len(in))
-	for _, a := range in {
+// rewriteAll rewrites a list of arguments. same reports that every
+// argument came back unchanged; args is then the input slice itself, and
+// a new slice is allocated only from the first change on.
+func rewriteAll(in []ir.Expr, f func(*ir.Match) (ir.Expr, error)) (args []ir.Expr, same bool, err error) {
+	var out []ir.Expr // nil while every argument so far is unchanged
+	for i, a := range in {
 		b, err := rewrite(a, f)
 		if err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if out == nil {
+			if b == a {
+				continue
+			}
+			out = make([]ir.Expr, i, len(in))
+			copy(out, in[:i])
 		}
 		if b != nil {
 			out = append(out, b)
 		}
 	}
-	return out, nil
+	if out == nil {
+		return in, true, nil
+	}
+	return out, false, nil
 }
 
-// rewriteQueries applies f to every match of every query of a copy of r.
-// A query emptied by drops is an error: converting it would silently
-// match everything or nothing.
+// rewriteQueries applies f to every match of every query of r. A query
+// emptied by drops is an error: converting it would silently match
+// everything or nothing. When f changes nothing, r itself is returned
+// (transformations return their input unchanged rather than a copy; the
+// input is never modified either way).
 func rewriteQueries(r *ir.Rule, f func(*ir.Match) (ir.Expr, error)) (*ir.Rule, error) {
-	out := r.Clone()
-	for i, q := range out.Queries {
+	var out *ir.Rule // cloned at the first query that changes
+	for i, q := range r.Queries {
 		nq, err := rewrite(q, f)
 		if err != nil {
 			return nil, err
@@ -65,9 +93,43 @@ func rewriteQueries(r *ir.Rule, f func(*ir.Match) (ir.Expr, error)) (*ir.Rule, e
 		if nq == nil {
 			return nil, ruleError(r, r.Source.Detection.Pos, "every detection item of condition %d was dropped by the pipeline; nothing is left to convert", i+1)
 		}
+		if nq == q {
+			continue
+		}
+		if out == nil {
+			out = shallow(r)
+			out.Queries = slices.Clone(r.Queries) // written below
+		}
 		out.Queries[i] = nq
 	}
+	if out == nil {
+		return r, nil
+	}
 	return out, nil
+}
+
+// shallow returns a copy of r that shares r's slices and State map. The
+// slices are clipped to their length, so appending to the copy's slices
+// allocates instead of writing into r's arrays; a transformation replaces
+// (never writes into) what it changes. This is what keeps items that
+// touch one attribute (a table, a filter) from copying the whole rule.
+func shallow(r *ir.Rule) *ir.Rule {
+	c := *r
+	c.Queries = slices.Clip(c.Queries)
+	c.Filters = slices.Clip(c.Filters)
+	c.Fields = slices.Clip(c.Fields)
+	c.Pipelines = slices.Clip(c.Pipelines)
+	return &c
+}
+
+// withFields returns r with its output fields replaced, when they changed.
+func withFields(r *ir.Rule, fields []string, changed bool) *ir.Rule {
+	if !changed {
+		return r
+	}
+	out := shallow(r)
+	out.Fields = fields
+	return out
 }
 
 // FieldNameMapping renames fields one-to-one or one-to-many (the
@@ -97,7 +159,7 @@ func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, erro
 	if err != nil {
 		return nil, err
 	}
-	out.Fields = mapOutputFields(out.Fields, func(f string) []string {
+	fields, changed := mapOutputFields(out.Fields, func(f string) []string {
 		if targets, ok := t.Mapping[f]; ok && it.selectsField(f) {
 			for _, g := range targets {
 				s.mapped[g] = true
@@ -106,7 +168,7 @@ func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, erro
 		}
 		return nil
 	})
-	return out, nil
+	return withFields(out, fields, changed), nil
 }
 
 // mapFieldRef maps the referenced field of a fieldref value too; a
@@ -123,15 +185,26 @@ func mapFieldRef(v sigma.Value, mapping map[string][]string) sigma.Value {
 }
 
 // mapOutputFields maps the output field list, keeping order and dropping
-// duplicates a one-to-many mapping may create.
-func mapOutputFields(fields []string, f func(string) []string) []string {
-	var out []string
-	seen := map[string]bool{}
+// duplicates a one-to-many mapping may create. changed is false when the
+// result equals the input (nothing mapped, no duplicate), so the caller
+// can keep the rule it has.
+func mapOutputFields(fields []string, f func(string) []string) (out []string, changed bool) {
+	if len(fields) == 0 {
+		return nil, false
+	}
+	seen := make(map[string]bool, len(fields))
 	for _, name := range fields {
 		targets := f(name)
 		if targets == nil {
-			targets = []string{name}
+			if seen[name] {
+				changed = true
+				continue
+			}
+			seen[name] = true
+			out = append(out, name)
+			continue
 		}
+		changed = true
 		for _, t := range targets {
 			if !seen[t] {
 				seen[t] = true
@@ -139,7 +212,7 @@ func mapOutputFields(fields []string, f func(string) []string) []string {
 			}
 		}
 	}
-	return out
+	return out, changed
 }
 
 // FieldNamePrefixMapping replaces a field-name prefix.
@@ -172,14 +245,14 @@ func (t *FieldNamePrefixMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule
 	if err != nil {
 		return nil, err
 	}
-	out.Fields = mapOutputFields(out.Fields, func(f string) []string {
+	fields, changed := mapOutputFields(out.Fields, func(f string) []string {
 		if g, ok := t.mapName(f); ok && it.selectsField(f) {
 			s.mapped[g] = true
 			return []string{g}
 		}
 		return nil
 	})
-	return out, nil
+	return withFields(out, fields, changed), nil
 }
 
 // AddCondition ANDs field conditions before every query (in ir.Rule.Filters,
@@ -194,7 +267,7 @@ type AddCondition struct {
 
 // Apply implements Transformation.
 func (t *AddCondition) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
+	out := shallow(r) // Filters is appended to; shallow clipped it
 	var args []ir.Expr
 	for i, f := range t.Fields {
 		var alts []ir.Expr
@@ -224,7 +297,7 @@ type ChangeLogsource struct{ Category, Product, Service string }
 
 // Apply implements Transformation.
 func (t *ChangeLogsource) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
+	out := shallow(r)
 	ls := out.LogSource
 	if t.Category != "" {
 		ls.Category = t.Category
@@ -298,7 +371,7 @@ type SetTable struct{ Table string }
 
 // Apply implements Transformation.
 func (t *SetTable) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
+	out := shallow(r)
 	out.Table = t.Table
 	return out, nil
 }
@@ -308,7 +381,10 @@ type SetState struct{ Key, Value string }
 
 // Apply implements Transformation.
 func (t *SetState) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
+	out := shallow(r)
+	// The map is shared with r: write into a copy.
+	out.State = make(map[string]string, len(r.State)+1)
+	maps.Copy(out.State, r.State)
 	out.State[t.Key] = t.Value
 	return out, nil
 }
@@ -415,14 +491,13 @@ type OutputFieldMapping struct {
 
 // Apply implements Transformation.
 func (t *OutputFieldMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
-	out := r.Clone()
-	out.Fields = mapOutputFields(out.Fields, func(f string) []string {
+	fields, changed := mapOutputFields(r.Fields, func(f string) []string {
 		if targets, ok := t.Mapping[f]; ok && it.selectsField(f) {
 			return targets
 		}
 		return nil
 	})
-	return out, nil
+	return withFields(r, fields, changed), nil
 }
 
 func withReason(err error, r sigma.Reason) error {

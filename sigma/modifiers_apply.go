@@ -340,13 +340,25 @@ func addWildcards(m modRef, v Value) (Value, error) {
 	switch v := v.(type) {
 	case String:
 		parts := v.Parts
-		if lead && (len(parts) == 0 || parts[0].Kind != WildMulti) {
-			parts = append([]Part{{Kind: WildMulti}}, parts...)
+		addLead := lead && (len(parts) == 0 || parts[0].Kind != WildMulti)
+		addTrail := trail && (len(parts) == 0 || parts[len(parts)-1].Kind != WildMulti)
+		if len(parts) == 0 && addLead {
+			addTrail = false // the one '*' added is lead and trail at once
 		}
-		if trail && (len(parts) == 0 || parts[len(parts)-1].Kind != WildMulti) {
-			parts = append(append([]Part(nil), parts...), Part{Kind: WildMulti})
+		if !addLead && !addTrail {
+			return v, nil
 		}
-		v.Parts = parts
+		// One new slice of the final size; the input's parts are shared
+		// with other values and must not be appended to in place.
+		out := make([]Part, 0, len(parts)+2)
+		if addLead {
+			out = append(out, Part{Kind: WildMulti})
+		}
+		out = append(out, parts...)
+		if addTrail {
+			out = append(out, Part{Kind: WildMulti})
+		}
+		v.Parts = out
 		return v, nil
 	case Regex:
 		if lead && !strings.HasPrefix(v.Pattern, ".*") && !strings.HasPrefix(v.Pattern, "^") {

@@ -10,12 +10,53 @@ import (
 )
 
 var (
-	uuidRe      = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	dateRe      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	legacyDate  = regexp.MustCompile(`^(\d{4})/(\d{1,2})/(\d{1,2})$`)
-	tagStrictRe = regexp.MustCompile(`^[a-z0-9_-]+\.[a-z0-9._-]+$`)
-	tagLooseRe  = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[A-Za-z0-9._-]+$`)
+	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	legacyDate = regexp.MustCompile(`^(\d{4})/(\d{1,2})/(\d{1,2})$`)
 )
+
+// isUUID tests the UUID form (8-4-4-4-12 hex digits) without the regexp
+// engine: ids are checked for every rule, and this is many times faster.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isTag is the tag pattern ^[a-z0-9_-]+\.[a-z0-9._-]+$ written out, for the
+// same reason as isUUID: a namespace of [a-z0-9_-]+, a '.', and a name of
+// [a-z0-9._-]+ (upper adds A-Z to both).
+func isTag(t string, upper bool) bool {
+	dot := strings.IndexByte(t, '.')
+	if dot <= 0 || dot == len(t)-1 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '-':
+		case c >= 'A' && c <= 'Z' && upper:
+		case c == '.' && i > dot:
+		case i == dot:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 var relatedTypes = []string{"derived", "obsolete", "merged", "renamed", "similar"}
 
@@ -33,7 +74,7 @@ func (p *parser) parseIdentity(d *docFields, m *Meta) {
 
 func (p *parser) uuid(n *yaml.Node, key string) string {
 	s, ok := p.str(n, key)
-	if ok && !uuidRe.MatchString(s) {
+	if ok && !isUUID(s) {
 		p.errorf(nodePos(n), "%s %q is not a UUID", key, s)
 	}
 	return s
@@ -139,8 +180,8 @@ func (p *parser) parseTags(d *docFields) []string {
 		switch {
 		case !strings.Contains(t, ".") || strings.HasPrefix(t, "."):
 			p.errorf(pos, "tag %q must have the form namespace.name", t)
-		case tagStrictRe.MatchString(t):
-		case tagLooseRe.MatchString(t):
+		case isTag(t, false):
+		case isTag(t, true):
 			p.warnf(pos, "tag %q should be lower case", t)
 		default:
 			p.warnf(pos, "tag %q has characters outside [a-z0-9._-]", t)

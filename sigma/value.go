@@ -138,12 +138,34 @@ func (n Number) String() string {
 // rules: '*' and '?' are wildcards; a backslash escapes '*', '?' and itself;
 // a backslash before any other character, or at the end, is literal.
 func ParseString(s string) String {
+	// Fast path: most values have no wildcard or backslash at all and
+	// become one literal part sharing the input's bytes.
+	if strings.IndexAny(s, `\*?`) < 0 {
+		if s == "" {
+			return String{}
+		}
+		return String{Parts: []Part{{Kind: Literal, Text: s}}}
+	}
 	var parts []Part
 	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
+	// start is where the pending literal run of s begins while it needs
+	// no unescaping (then it is sliced out of s, not copied); -1 once the
+	// run was copied into lit because of an escape.
+	start := 0
+	flush := func(end int) {
+		switch {
+		case start >= 0 && end > start:
+			parts = append(parts, Part{Kind: Literal, Text: s[start:end]})
+		case start < 0 && lit.Len() > 0:
 			parts = append(parts, Part{Kind: Literal, Text: lit.String()})
 			lit.Reset()
+		}
+	}
+	// toBuilder switches the pending run to the builder before an escape.
+	toBuilder := func(end int) {
+		if start >= 0 {
+			lit.WriteString(s[start:end])
+			start = -1
 		}
 	}
 	for i := 0; i < len(s); i++ {
@@ -151,22 +173,27 @@ func ParseString(s string) String {
 		switch c {
 		case '\\':
 			if i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '?' || s[i+1] == '\\') {
+				toBuilder(i)
 				lit.WriteByte(s[i+1])
 				i++
-			} else {
+			} else if start < 0 {
 				lit.WriteByte('\\')
 			}
-		case '*':
-			flush()
-			parts = append(parts, Part{Kind: WildMulti})
-		case '?':
-			flush()
-			parts = append(parts, Part{Kind: WildSingle})
+		case '*', '?':
+			flush(i)
+			start = i + 1
+			kind := WildMulti
+			if c == '?' {
+				kind = WildSingle
+			}
+			parts = append(parts, Part{Kind: kind})
 		default:
-			lit.WriteByte(c)
+			if start < 0 {
+				lit.WriteByte(c)
+			}
 		}
 	}
-	flush()
+	flush(len(s))
 	return String{Parts: parts}
 }
 

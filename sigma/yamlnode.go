@@ -74,7 +74,7 @@ func (p *parser) pairs(m *yaml.Node) []pair {
 // documents that grow too large when aliases are expanded (alias bombs).
 // It reports false when the document must not be interpreted further.
 func (p *parser) scanDoc(root *yaml.Node) bool {
-	s := &scanner{p: p, memo: map[*yaml.Node]int{}, active: map[*yaml.Node]bool{}}
+	s := &scanner{p: p}
 	n := s.count(root, 0)
 	if s.fatal {
 		return false
@@ -86,6 +86,11 @@ func (p *parser) scanDoc(root *yaml.Node) bool {
 	return true
 }
 
+// scanner keeps its memo and cycle marks for anchored nodes only: in a
+// yaml.v3 tree a node is reached twice, or from inside itself, only
+// through an alias, and an alias always points at an anchored node. Every
+// other node has one parent and is visited once, so it needs no map entry;
+// most rules have no anchor at all and the scan then allocates nothing.
 type scanner struct {
 	p      *parser
 	memo   map[*yaml.Node]int
@@ -98,20 +103,28 @@ func (s *scanner) count(n *yaml.Node, depth int) int {
 	if s.fatal || n == nil {
 		return 0
 	}
-	if c, ok := s.memo[n]; ok {
-		return c
+	anchored := n.Anchor != ""
+	if anchored {
+		if c, ok := s.memo[n]; ok {
+			return c
+		}
 	}
 	if depth > maxDepth {
 		s.p.errorf(nodePos(n), "YAML nesting is deeper than %d levels", maxDepth)
 		s.fatal = true
 		return 0
 	}
-	if s.active[n] {
-		s.p.errorf(nodePos(n), "YAML alias refers to a node that contains it")
-		s.fatal = true
-		return 0
+	if anchored {
+		if s.active[n] {
+			s.p.errorf(nodePos(n), "YAML alias refers to a node that contains it")
+			s.fatal = true
+			return 0
+		}
+		if s.active == nil {
+			s.memo, s.active = map[*yaml.Node]int{}, map[*yaml.Node]bool{}
+		}
+		s.active[n] = true
 	}
-	s.active[n] = true
 	total := 1
 	if n.Kind == yaml.AliasNode {
 		total = s.count(n.Alias, depth+1)
@@ -127,14 +140,23 @@ func (s *scanner) count(n *yaml.Node, depth int) int {
 			}
 		}
 	}
-	delete(s.active, n)
-	s.memo[n] = total
+	if anchored {
+		delete(s.active, n)
+		s.memo[n] = total
+	}
 	return total
 }
 
+// smallMap is the size up to which checkKeys finds duplicates by a linear
+// scan instead of a map: cheaper for the few keys a rule's maps have.
+const smallMap = 16
+
 // checkKeys reports duplicate and merge keys of one mapping.
 func (s *scanner) checkKeys(m *yaml.Node) {
-	seen := make(map[string]Pos, len(m.Content)/2)
+	var seen map[string]Pos
+	if len(m.Content)/2 > smallMap {
+		seen = make(map[string]Pos, len(m.Content)/2)
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := deref(m.Content[i])
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -144,12 +166,32 @@ func (s *scanner) checkKeys(m *yaml.Node) {
 			s.p.errorf(nodePos(k), "YAML merge keys (<<) are not supported")
 			continue
 		}
+		if seen == nil {
+			if first, dup := firstKey(m.Content[:i], k.Value); dup {
+				s.p.errorf(nodePos(k), "duplicate key %q (first defined at %s)", k.Value, first)
+			}
+			continue
+		}
 		if first, dup := seen[k.Value]; dup {
 			s.p.errorf(nodePos(k), "duplicate key %q (first defined at %s)", k.Value, first)
 			continue
 		}
 		seen[k.Value] = nodePos(k)
 	}
+}
+
+// firstKey finds the first earlier key of a mapping's content that the
+// map-based path of checkKeys would have recorded under the same name:
+// scalar keys that are not merge keys.
+func firstKey(content []*yaml.Node, key string) (Pos, bool) {
+	for i := 0; i < len(content); i += 2 {
+		k := deref(content[i])
+		if k == nil || k.Kind != yaml.ScalarNode || k.Value != key || k.ShortTag() == "!!merge" {
+			continue
+		}
+		return nodePos(k), true
+	}
+	return Pos{}, false
 }
 
 // scalarKind is the type a scalar is read as.
@@ -215,11 +257,21 @@ func readScalar(n *yaml.Node) scalar {
 		if b, ok := bools11[n.Value]; ok {
 			s.Bool11, s.Bool = true, b
 			s.Ambiguous = "YAML 1.1 (PyYAML) reads plain " + n.Value + " as a boolean; it is kept as a string here: quote it, or write true/false"
-		} else if sexa.MatchString(n.Value) {
+		} else if mayBeSexagesimal(n.Value) && sexa.MatchString(n.Value) {
 			s.Ambiguous = "YAML 1.1 (PyYAML) reads plain " + n.Value + " as a base-60 number; it is kept as a string here: quote it"
 		}
 	}
 	return s
+}
+
+// mayBeSexagesimal is a cheap pre-check for sexa: every plain string of a
+// rule passes through readScalar, and nearly none holds a ':' after a
+// leading digit or sign, so the regexp runs only for the few that might.
+func mayBeSexagesimal(v string) bool {
+	if v == "" || !(v[0] >= '0' && v[0] <= '9' || v[0] == '-' || v[0] == '+') {
+		return false
+	}
+	return strings.IndexByte(v, ':') >= 0
 }
 
 func readInt(s *scalar) {

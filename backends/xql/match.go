@@ -17,7 +17,7 @@ func match(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 	if m.Field == "" {
 		return fail("keyword search (a value without a field) cannot be expressed on an XQL dataset: xdr_data has no full-text field")
 	}
-	if !fieldName.MatchString(m.Field) {
+	if !isFieldName(m.Field) {
 		return fail("field name %q cannot be written in XQL", m.Field)
 	}
 	f := m.Field
@@ -57,7 +57,7 @@ func match(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 		if v.StartsWith || v.EndsWith || v.Cased {
 			return fail("fieldref with contains/startswith/endswith/cased has no XQL operator; only equality of two fields can be expressed")
 		}
-		if !fieldName.MatchString(v.Field) {
+		if !isFieldName(v.Field) {
 			return fail("field name %q cannot be written in XQL", v.Field)
 		}
 		return textquery.Atom(f + " = " + v.Field), nil
