@@ -65,10 +65,11 @@ func searchQuote(s sigma.String) string {
 // per "Types of expressions",
 // https://help.splunk.com/en/splunk-enterprise/search/search-manual/10.0/expressions-and-predicates),
 // which is why every backslash is doubled.
-func escapeQuoted(text string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-	return r.Replace(text)
-}
+func escapeQuoted(text string) string { return quotedEscaper.Replace(text) }
+
+// quotedEscaper is built once: a Replacer is safe for concurrent use and
+// costly to build per value.
+var quotedEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // evalString quotes text as an eval string literal. Callers only pass
 // text without control characters or backticks.

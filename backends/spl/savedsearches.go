@@ -52,7 +52,7 @@ func savedSearches(r *ir.Rule, queries []string) string {
 // stanzaName keeps a title on one line and without the brackets that
 // would end the stanza header.
 func stanzaName(title string) string {
-	return strings.NewReplacer("[", "(", "]", ")").Replace(oneLine(title))
+	return stanzaEscaper.Replace(oneLine(title))
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -119,3 +119,6 @@ func annotations(r *sigma.Rule) string {
 	data, _ := json.Marshal(map[string][]string{"mitre_attack": ids})
 	return string(data)
 }
+
+// stanzaEscaper keeps brackets out of a stanza name (built once).
+var stanzaEscaper = strings.NewReplacer("[", "(", "]", ")")

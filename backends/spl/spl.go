@@ -275,7 +275,7 @@ func missingComment(missing []string) string {
 	}
 	var names []string
 	for _, m := range missing {
-		names = append(names, strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(m))
+		names = append(names, commentEscaper.Replace(m))
 	}
 	return " ```fields of the rule with no equivalent in this data, not shown: " + strings.Join(names, ", ") + "```"
 }
@@ -320,3 +320,7 @@ func negate(e ir.Expr) ir.Expr {
 	}
 	return &ir.Not{Arg: e}
 }
+
+// commentEscaper keeps a name from ending a ``` comment or the line (built
+// once).
+var commentEscaper = strings.NewReplacer("`", "'", "\n", " ", "\r", " ")
