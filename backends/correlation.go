@@ -75,7 +75,7 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
-	synthetic := &ir.Rule{Source: &sigma.Rule{Meta: corr.Meta}}
+	synthetic := &ir.Rule{Source: &sigma.Rule{Meta: corr.Meta}, Correlation: corr}
 	out, err := c.finalize(synthetic, queries)
 	if err != nil {
 		return nil, err

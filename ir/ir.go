@@ -46,6 +46,10 @@ type Rule struct {
 	Fields    []string // output fields, mapped to target names
 	Pipelines []string // names of the pipelines applied, in order
 	State     map[string]string
+
+	// Correlation is set, with Source holding only its metadata and no
+	// Queries, when a backend formats a correlation rule's queries.
+	Correlation *sigma.Correlation
 }
 
 // Clone returns a shallow copy whose slices and map may be replaced

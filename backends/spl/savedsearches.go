@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
@@ -33,7 +34,7 @@ func savedSearches(r *ir.Rule, queries []string) string {
 		}
 		b.WriteString("enableSched = 1\n")
 		b.WriteString("cron_schedule = */30 * * * *\n")
-		b.WriteString("dispatch.earliest_time = -30m@m\n")
+		fmt.Fprintf(&b, "dispatch.earliest_time = -%dm@m\n", lookbackMinutes(r))
 		b.WriteString("dispatch.latest_time = now\n")
 		b.WriteString("counttype = number of events\n")
 		b.WriteString("relation = greater than\n")
@@ -122,3 +123,14 @@ func annotations(r *sigma.Rule) string {
 
 // stanzaEscaper keeps brackets out of a stanza name (built once).
 var stanzaEscaper = strings.NewReplacer("[", "(", "]", ")")
+
+// lookbackMinutes is how far back each scheduled run searches: the 30
+// minutes since the last run, plus, for a correlation, one timespan, so
+// that a window that started before the last run is searched whole.
+func lookbackMinutes(r *ir.Rule) int {
+	m := 30
+	if r.Correlation != nil && r.Correlation.Timespan > 0 {
+		m += int((r.Correlation.Timespan + time.Minute - 1) / time.Minute)
+	}
+	return m
+}
