@@ -2,6 +2,9 @@ package backends
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/pipeline"
@@ -170,4 +173,21 @@ func (c *Converter) mapField(corr *sigma.Correlation, r *ir.Rule, field string, 
 		return "", sigma.Errorf(corr.File, pos, "field %q of rule %s cannot be used by the correlation: %s", field, label(r.Source), msg)
 	}
 	return mapped, nil
+}
+
+// SpanText writes a timespan in the largest whole unit of s, m, h and d,
+// the units the XQL, KQL and SPL bin functions all take.
+func SpanText(d time.Duration) (string, error) {
+	if d <= 0 {
+		return "", errors.New("timespan must be positive")
+	}
+	for _, u := range []struct {
+		unit string
+		d    time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if d%u.d == 0 {
+			return strconv.FormatInt(int64(d/u.d), 10) + u.unit, nil
+		}
+	}
+	return "", fmt.Errorf("timespan %s is not a whole number of seconds", d)
 }

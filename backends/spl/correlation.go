@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends"
@@ -47,7 +46,7 @@ var splOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "
 // ConvertCorrelation implements backends.CorrelationBackend.
 func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) {
 	src := c.Source
-	span, err := spanText(src.Timespan)
+	span, err := backends.SpanText(src.Timespan)
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "spl: %v", err)
 	}
@@ -358,19 +357,3 @@ func nameExpr(c *backends.Correlation, e cond.Expr) (string, error) {
 	return "", c.Fail(c.Source.ConditionPos, "spl: condition %s is not supported for a correlation", cond.Format(e))
 }
 
-// spanText writes a timespan in the largest whole unit bin's span takes
-// (s, m, h, d; bin command reference).
-func spanText(d time.Duration) (string, error) {
-	if d <= 0 {
-		return "", fmt.Errorf("timespan must be positive")
-	}
-	for _, u := range []struct {
-		unit string
-		d    time.Duration
-	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
-		if d%u.d == 0 {
-			return strconv.FormatInt(int64(d/u.d), 10) + u.unit, nil
-		}
-	}
-	return "", fmt.Errorf("timespan %s is not a whole number of seconds", d)
-}

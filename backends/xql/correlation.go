@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sigconv/sigconv/backends"
 )
@@ -35,7 +34,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	span, err := spanText(src.Timespan)
+	span, err := backends.SpanText(src.Timespan)
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "xql: %v", err)
 	}
@@ -175,18 +174,3 @@ func withCondition(c *backends.Correlation, column string, stages []string) ([]s
 	return append(stages, "filter "+strings.Join(parts, " and ")), nil
 }
 
-// spanText writes a timespan in the largest whole unit bin accepts.
-func spanText(d time.Duration) (string, error) {
-	if d <= 0 {
-		return "", fmt.Errorf("timespan must be positive")
-	}
-	for _, u := range []struct {
-		unit string
-		d    time.Duration
-	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
-		if d%u.d == 0 {
-			return strconv.FormatInt(int64(d/u.d), 10) + u.unit, nil
-		}
-	}
-	return "", fmt.Errorf("timespan %s is not a whole number of seconds", d)
-}
