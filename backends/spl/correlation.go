@@ -356,4 +356,3 @@ func nameExpr(c *backends.Correlation, e cond.Expr) (string, error) {
 	}
 	return "", c.Fail(c.Source.ConditionPos, "spl: condition %s is not supported for a correlation", cond.Format(e))
 }
-

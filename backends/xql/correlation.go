@@ -173,4 +173,3 @@ func withCondition(c *backends.Correlation, column string, stages []string) ([]s
 	}
 	return append(stages, "filter "+strings.Join(parts, " and ")), nil
 }
-
