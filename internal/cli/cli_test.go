@@ -179,3 +179,32 @@ func TestList(t *testing.T) {
 		t.Errorf("list pipelines: %d %q", code, out)
 	}
 }
+
+func TestFilterChangesTheRightRule(t *testing.T) {
+	code, out, errs := run("convert", "-t", "xql", "-f", "plain", "--filter", "../../examples/tuning/mf_pipemagic_narrow_chatgpt.yml", "../../rules")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var pipe, network int
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(line, "ENUM.PROCESS_START") && !strings.Contains(line, "union"):
+			pipe++
+			if !strings.Contains(line, `action_process_image_path in ("*\chatgpt.exe")`) {
+				t.Errorf("the pipe rule lacks the filter: %s", line)
+			}
+		case strings.Contains(line, "ENUM.NETWORK") && !strings.Contains(line, "union"):
+			network++
+			if strings.Contains(line, "chatgpt") {
+				t.Errorf("the network rule must not change: %s", line)
+			}
+		}
+	}
+	if pipe != 1 || network != 1 {
+		t.Errorf("want one pipe and one network query, got %d and %d:\n%s", pipe, network, out)
+	}
+	code, _, errs = run("convert", "-t", "xql", "--filter", "../../examples/tuning/mf_pipemagic_narrow_chatgpt.yml", "../../rules/windows/network_connection")
+	if code != 1 || !strings.Contains(errs, `filter names rule "pipemagic_pipe_cmdline", which is not among the rules being converted`) {
+		t.Errorf("a filter naming no converted rule must fail: %d %s", code, errs)
+	}
+}
