@@ -163,6 +163,9 @@ func aliasField(corr *sigma.Correlation, name string, r *sigma.Rule) (string, si
 }
 
 func (c *Converter) mapField(corr *sigma.Correlation, r *ir.Rule, field string, pos sigma.Pos) (string, error) {
+	if !pos.IsValid() {
+		pos = corr.PosOf("correlation")
+	}
 	mapped, err := pipeline.MapField(c.pipelines, r, field, pos)
 	if err != nil {
 		msg := err.Error()

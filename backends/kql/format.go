@@ -77,6 +77,11 @@ func sentinelRule(r *ir.Rule, t table, queries []string) (string, error) {
 		Tactics: []string{}, RelevantTechniques: []string{},
 		Query: queries[0] + "\n", Version: "1.0.0", Kind: "Scheduled",
 	}
+	period, err := queryPeriod(r)
+	if err != nil {
+		return "", err
+	}
+	doc.QueryPeriod = period
 	if doc.Severity == "" {
 		doc.Severity = "Medium"
 	}

@@ -256,6 +256,9 @@ func (*Backend) Formats() []string { return []string{"default", "plain", "sentin
 
 // Format implements backends.Formatter.
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
+	if r.Correlation != nil {
+		return b.formatCorrelation(format, r, queries)
+	}
 	switch format {
 	case "default":
 		return strings.Join(queries, "\n\n"), nil
