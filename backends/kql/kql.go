@@ -117,7 +117,7 @@ func (b *Backend) tableOf(r *ir.Rule) (table, error) {
 	if r.Table == "" {
 		return table{}, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos,
 			"kql: no table for logsource %s: the pipelines (%s) set none; use a built-in pipeline (%s) or set_table",
-			describe(r.LogSource), strings.Join(r.Pipelines, ", "), strings.Join(pipelineNames, ", "))
+			describe(r.LogSource), strings.Join(r.Pipelines, ", "), strings.Join(pipelineNames, ", ")).WithReason(sigma.ReasonLogsource)
 	}
 	if !identifier.MatchString(r.Table) {
 		return table{}, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "kql: table name %q is not an identifier", r.Table)

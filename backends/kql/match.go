@@ -32,7 +32,7 @@ func (x *renderer) fail(m *ir.Match, format string, args ...any) (textquery.Frag
 // column checks and writes the field of a match.
 func (x *renderer) column(m *ir.Match, field string) (string, error) {
 	if !x.table.has(field) {
-		return "", sigma.Errorf(x.r.Source.File, m.Pos, "kql: %s has no column %q (pipelines: %s)", x.table.name, field, strings.Join(x.r.Pipelines, ", "))
+		return "", sigma.Errorf(x.r.Source.File, m.Pos, "kql: %s has no column %q (pipelines: %s)", x.table.name, field, strings.Join(x.r.Pipelines, ", ")).WithReason(sigma.ReasonField)
 	}
 	name, err := fieldName(field)
 	if err != nil {
