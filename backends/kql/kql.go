@@ -86,7 +86,11 @@ func (b *Backend) queries(r *ir.Rule, sep string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &renderer{r: r, table: t}
+	maps, err := valueMaps(r)
+	if err != nil {
+		return nil, err
+	}
+	x := &renderer{r: r, table: t, values: maps}
 	d := &textquery.Dialect{
 		Tokens: textquery.Tokens{
 			And: " and ", Or: " or ", Not: "not", Open: "(", Close: ")",
@@ -102,9 +106,12 @@ func (b *Backend) queries(r *ir.Rule, sep string) ([]string, error) {
 		d.TopAnd = "\n    and "
 	}
 	var out []string
-	for _, q := range r.Queries {
+	for i, q := range r.Queries {
 		where, err := d.RenderRule(r, q)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkOnly(r, maps, i, q); err != nil {
 			return nil, err
 		}
 		out = append(out, assemble(r, t, q, where, sep))

@@ -23,6 +23,9 @@ import (
 type renderer struct {
 	r     *ir.Rule
 	table table
+	// values are the pipelines' declarations of how some fields' values
+	// are written (valuemap.go), by field.
+	values map[string]*valueMap
 }
 
 func (x *renderer) fail(m *ir.Match, format string, args ...any) (textquery.Fragment, error) {
@@ -45,6 +48,14 @@ func (x *renderer) column(m *ir.Match, field string) (string, error) {
 func (x *renderer) match(m *ir.Match) (textquery.Fragment, error) {
 	if m.Field == "" {
 		return x.keyword(m)
+	}
+	if vm := x.values[m.Field]; vm != nil {
+		if err := x.refused(m, vm); err != nil {
+			return textquery.Fragment{}, err
+		}
+		if vm.Values != nil {
+			return x.mappedMatch(m, vm)
+		}
 	}
 	f, err := x.column(m, m.Field)
 	if err != nil {
@@ -277,6 +288,16 @@ func (x *renderer) fieldRefMatch(m *ir.Match, f, typ string, v sigma.FieldRef) (
 // list renders an OR of equalities on one column as one in~ / in list.
 // Only plain values qualify, so the list means exactly the same.
 func (x *renderer) list(ms []*ir.Match) (textquery.Fragment, bool, error) {
+	if vm := x.values[ms[0].Field]; vm != nil {
+		if vm.Values != nil {
+			return x.mappedList(ms, vm)
+		}
+		for _, m := range ms {
+			if x.refused(m, vm) != nil {
+				return textquery.Fragment{}, false, nil // match reports it, positioned
+			}
+		}
+	}
 	typ := x.table.typeOf(ms[0].Field)
 	var vals []string
 	cased := false

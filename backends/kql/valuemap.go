@@ -1,0 +1,257 @@
+package kql
+
+import (
+	"encoding/json"
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/sigconv/sigconv/backends/textquery"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+// stateValuesPrefix starts the pipeline state keys ("kql_values:Field")
+// through which a pipeline declares how the values of one (mapped) field
+// are written in its table, as JSON:
+//
+//	{"column": "ActionType", "values": {"4624": "LogonSuccess"}, "only": true,
+//	 "refuse": "-", "why": "..."}
+//
+// A state key, set by set_state under the pipeline's rule_conditions, and
+// not schema.json: the values are facts about a source taxonomy (the
+// Windows Security log's numbers) meeting a table, and only the rules the
+// pipeline selects must be read that way; a Defender-native rule on the
+// same table keeps its own LogonType words.
+const stateValuesPrefix = "kql_values:"
+
+// valueMap is one field's declaration.
+type valueMap struct {
+	// Column and Values, when Values is set: the field is not a column; a
+	// value v is written as Column == Values[v]. Only plain equalities with
+	// a listed value are exact; anything else fails.
+	Column string            `json:"column"`
+	Values map[string]string `json:"values"`
+	// Only: the table holds only the events whose field has one of the
+	// listed values, so every query must require one of them (else it
+	// would silently search a subset of what the rule means).
+	Only bool `json:"only"`
+	// Refuse: a regexp of values the table never holds although the
+	// source does (Windows writes "-" for a missing address), which fail.
+	Refuse string `json:"refuse"`
+	Why    string `json:"why"`
+	refuse *regexp.Regexp
+}
+
+// valueMaps reads the declarations of r's pipelines.
+func valueMaps(r *ir.Rule) (map[string]*valueMap, error) {
+	var out map[string]*valueMap
+	for key, val := range r.State {
+		field, ok := strings.CutPrefix(key, stateValuesPrefix)
+		if !ok {
+			continue
+		}
+		vm := &valueMap{}
+		err := json.Unmarshal([]byte(val), vm)
+		if err == nil && vm.Refuse != "" {
+			vm.refuse, err = regexp.Compile(vm.Refuse)
+		}
+		if err == nil && (vm.Values != nil) != (vm.Column != "") {
+			err = errors.New("column and values go together")
+		}
+		if err != nil {
+			return nil, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "kql: pipeline state %s: %v (pipelines: %s)", key, err, strings.Join(r.Pipelines, ", "))
+		}
+		if out == nil {
+			out = map[string]*valueMap{}
+		}
+		out[field] = vm
+	}
+	return out, nil
+}
+
+// valueKey is the text a value is listed under in Values: a plain
+// number, or a string holding a canonical decimal (the Security log
+// writes LogonType as text, and rules write both forms).
+func valueKey(v sigma.Value) (string, bool) {
+	switch v := v.(type) {
+	case sigma.Number:
+		if !v.IsFloat {
+			return v.String(), true
+		}
+	case sigma.String:
+		shape, core := v.Shape()
+		if shape == sigma.ShapeEqual && core != "" {
+			return core, true
+		}
+	}
+	return "", false
+}
+
+// refused fails a value the declaration refuses; it is checked before
+// any rendering of the field.
+func (x *renderer) refused(m *ir.Match, vm *valueMap) error {
+	if vm.refuse == nil {
+		return nil
+	}
+	var text string
+	switch v := m.Value.(type) {
+	case sigma.String:
+		text = v.Text()
+	case sigma.Number:
+		text = v.String()
+	default:
+		return nil
+	}
+	if vm.refuse.MatchString(text) {
+		_, err := x.fail(m, "%s cannot match %q in %s: %s", m.Field, text, x.table.name, vm.Why)
+		return err
+	}
+	return nil
+}
+
+// mappedMatch writes a match on a field with listed values.
+func (x *renderer) mappedMatch(m *ir.Match, vm *valueMap) (textquery.Fragment, error) {
+	col, err := x.column(m, vm.Column)
+	if err != nil {
+		return textquery.Fragment{}, err
+	}
+	key, ok := valueKey(m.Value)
+	word, listed := vm.Values[key]
+	if !ok || !listed {
+		return x.fail(m, "%s %s has no exact equivalent in %s: only %s (%s)", m.Field, describeValue(m.Value), x.table.name, listedValues(vm), vm.Why)
+	}
+	lit, err := quote(word)
+	if err != nil {
+		return x.fail(m, "%v", err)
+	}
+	// The listed words are the table's exact values: compare them as such.
+	return textquery.Atom(col + " == " + lit), nil
+}
+
+// mappedList writes an OR of listed values as one in list; it declines
+// (ok false) when one value is not listed, so that match reports it.
+func (x *renderer) mappedList(ms []*ir.Match, vm *valueMap) (textquery.Fragment, bool, error) {
+	var lits []string
+	for _, m := range ms {
+		key, ok := valueKey(m.Value)
+		word, listed := vm.Values[key]
+		if !ok || !listed {
+			return textquery.Fragment{}, false, nil
+		}
+		lit, err := quote(word)
+		if err != nil {
+			return textquery.Fragment{}, false, nil
+		}
+		lits = append(lits, lit)
+	}
+	col, err := x.column(ms[0], vm.Column)
+	if err != nil {
+		return textquery.Fragment{}, false, err
+	}
+	return textquery.Atom(col + " in (" + strings.Join(lits, ", ") + ")"), true, nil
+}
+
+func describeValue(v sigma.Value) string {
+	switch v := v.(type) {
+	case sigma.String:
+		return "value " + quoteForMessage(v.Sigma())
+	case sigma.Number:
+		return "value " + v.String()
+	}
+	return "with a " + kindOf(v) + " value"
+}
+
+func quoteForMessage(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func kindOf(v sigma.Value) string {
+	switch v.(type) {
+	case sigma.Regex:
+		return "regular expression"
+	case sigma.CIDR:
+		return "cidr"
+	case sigma.Compare:
+		return "comparison"
+	case sigma.Exists:
+		return "exists"
+	case sigma.Null:
+		return "null"
+	case sigma.FieldRef:
+		return "fieldref"
+	}
+	return "non-plain"
+}
+
+func listedValues(vm *valueMap) string {
+	keys := make([]string, 0, len(vm.Values))
+	for k := range vm.Values {
+		keys = append(keys, k)
+	}
+	// Numbers in numeric order: 2, 3, 10.
+	sort.Slice(keys, func(i, j int) bool {
+		return len(keys[i]) < len(keys[j]) || len(keys[i]) == len(keys[j]) && keys[i] < keys[j]
+	})
+	return "equality with " + strings.Join(keys, ", ")
+}
+
+// checkOnly fails query i of r unless it requires, in every case it
+// matches, one of the listed values of each field declared "only".
+func checkOnly(r *ir.Rule, maps map[string]*valueMap, i int, q ir.Expr) error {
+	e := &ir.And{Args: append(append([]ir.Expr(nil), r.Filters...), q)}
+	for _, field := range sortedOnly(maps) {
+		if requires(e, field, maps[field]) {
+			continue
+		}
+		pos := r.Source.Detection.Pos
+		if i < len(r.Source.Detection.Conditions) {
+			pos = r.Source.Detection.Conditions[i].Pos
+		}
+		return sigma.Errorf(r.Source.File, pos, "kql: %s holds only the events whose %s is %s (%s); this condition does not require one of them in every case (pipelines: %s)",
+			r.Table, field, strings.TrimPrefix(listedValues(maps[field]), "equality with "), maps[field].Why, strings.Join(r.Pipelines, ", "))
+	}
+	return nil
+}
+
+func sortedOnly(maps map[string]*valueMap) []string {
+	var out []string
+	for f, vm := range maps {
+		if vm.Only {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requires reports whether every event e matches has field equal to a
+// listed value. It is conservative: a negation never counts.
+func requires(e ir.Expr, field string, vm *valueMap) bool {
+	switch e := e.(type) {
+	case *ir.Match:
+		if e.Field != field {
+			return false
+		}
+		key, ok := valueKey(e.Value)
+		_, listed := vm.Values[key]
+		return ok && listed
+	case *ir.And:
+		for _, a := range e.Args {
+			if requires(a, field, vm) {
+				return true
+			}
+		}
+		return false
+	case *ir.Or:
+		for _, a := range e.Args {
+			if !requires(a, field, vm) {
+				return false
+			}
+		}
+		return len(e.Args) > 0
+	}
+	return false
+}
