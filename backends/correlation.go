@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sigconv/sigconv/ir"
@@ -193,4 +194,29 @@ func SpanText(d time.Duration) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("timespan %s is not a whole number of seconds", d)
+}
+
+// GroupColumn is the column a group-by name becomes on every target: the
+// prefix keeps it from clashing with the data's own fields, and only
+// letters, digits and '_' remain, so every target takes it unquoted.
+func GroupColumn(name string) string {
+	return "sigconv_" + strings.Map(func(r rune) rune {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+// CheckGroupColumns refuses group-by names that would share a column.
+func (c *Correlation) CheckGroupColumns(target string) error {
+	seen := map[string]string{}
+	for _, g := range c.GroupBy {
+		col := GroupColumn(g.Name)
+		if prev, ok := seen[col]; ok {
+			return c.Fail(c.Source.PosOf("correlation"), "%s: group-by names %q and %q would both become column %s", target, prev, g.Name, col)
+		}
+		seen[col] = g.Name
+	}
+	return nil
 }

@@ -99,7 +99,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	}
 	by := " by bin(" + timeCol + ", " + span + ")"
 	for _, g := range c.GroupBy {
-		by += ", " + groupColumn(g.Name)
+		by += ", " + backends.GroupColumn(g.Name)
 	}
 	agg[0] += by
 	note := "// sigconv: tumbling " + span + " windows (bin(" + timeCol + ", " + span + ")); events in neighbouring windows are not correlated"
@@ -109,7 +109,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 // correlationLegs resolves each rule's table and the time column they
 // share.
 func (b *Backend) correlationLegs(c *backends.Correlation) ([]leg, string, error) {
-	if err := checkColumns(c); err != nil {
+	if err := c.CheckGroupColumns("kql"); err != nil {
 		return nil, "", err
 	}
 	var legs []leg
@@ -150,31 +150,6 @@ func timeColumn(c *backends.Correlation, i int, t table) (string, error) {
 		return "", c.Fail(c.Source.Rules[i].Pos, "kql: %s has no datetime column %s to correlate rule %q in time", t.name, col, c.Labels[i])
 	}
 	return col, nil
-}
-
-// groupColumn is the column a group-by name becomes; the prefix keeps it
-// from clashing with the tables' own columns, and only letters, digits and
-// '_' remain, so it is always a bare identifier.
-func groupColumn(name string) string {
-	return "sigconv_" + strings.Map(func(r rune) rune {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return r
-		}
-		return '_'
-	}, name)
-}
-
-// checkColumns refuses group-by names that would share a column.
-func checkColumns(c *backends.Correlation) error {
-	seen := map[string]string{}
-	for _, g := range c.GroupBy {
-		col := groupColumn(g.Name)
-		if prev, ok := seen[col]; ok {
-			return c.Fail(c.Source.PosOf("correlation"), "kql: group-by names %q and %q would both become column %s", prev, g.Name, col)
-		}
-		seen[col] = g.Name
-	}
-	return nil
 }
 
 // correlationSearch renders the tagged events of every rule: the single
@@ -256,7 +231,7 @@ func tagColumns(c *backends.Correlation, legs []leg) ([][]assign, error) {
 		return err
 	}
 	for _, g := range c.GroupBy {
-		if err := add(groupColumn(g.Name), g.Fields, false); err != nil {
+		if err := add(backends.GroupColumn(g.Name), g.Fields, false); err != nil {
 			return nil, err
 		}
 	}

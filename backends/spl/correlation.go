@@ -68,7 +68,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 // every referenced rule: the rule's own stages for one rule, multisearch
 // for several.
 func correlationSearch(c *backends.Correlation) ([]string, error) {
-	if err := checkColumns(c); err != nil {
+	if err := c.CheckGroupColumns("spl"); err != nil {
 		return nil, err
 	}
 	var subs []string
@@ -160,7 +160,7 @@ func tags(c *backends.Correlation, i int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, groupColumn(g.Name)+"="+f)
+		out = append(out, backends.GroupColumn(g.Name)+"="+f)
 	}
 	if v := c.ValueField[i]; v != "" {
 		f, err := evalFieldFor(c, i, v)
@@ -188,35 +188,10 @@ func evalFieldFor(c *backends.Correlation, i int, field string) (string, error) 
 	return evalField(field), nil
 }
 
-// groupColumn is the column a group-by name becomes; the prefix keeps it
-// from clashing with the events' own fields, and only letters, digits and
-// '_' remain, so stats and where take it unquoted.
-func groupColumn(name string) string {
-	return "sigconv_" + strings.Map(func(r rune) rune {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return r
-		}
-		return '_'
-	}, name)
-}
-
-// checkColumns refuses group-by names that would share a column.
-func checkColumns(c *backends.Correlation) error {
-	seen := map[string]string{}
-	for _, g := range c.GroupBy {
-		col := groupColumn(g.Name)
-		if prev, ok := seen[col]; ok {
-			return c.Fail(c.Source.PosOf("correlation"), "spl: group-by names %q and %q would both become column %s", prev, g.Name, col)
-		}
-		seen[col] = g.Name
-	}
-	return nil
-}
-
 func byClause(c *backends.Correlation) string {
 	cols := []string{"_time"}
 	for _, g := range c.GroupBy {
-		cols = append(cols, groupColumn(g.Name))
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
 	return " by " + strings.Join(cols, " ")
 }

@@ -30,6 +30,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if src.ConditionExpr != nil {
 		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported; use a numeric condition")
 	}
+	if err := c.CheckGroupColumns("xql"); err != nil {
+		return nil, err
+	}
 	agg, err := aggregate(c)
 	if err != nil {
 		return nil, err
@@ -93,7 +96,7 @@ func correlationSearch(c *backends.Correlation) ([]string, error) {
 func tags(c *backends.Correlation, i int) []string {
 	out := []string{`sigconv_rule = "` + c.Labels[i] + `"`}
 	for _, g := range c.GroupBy {
-		out = append(out, groupColumn(g.Name)+" = "+g.Fields[i])
+		out = append(out, backends.GroupColumn(g.Name)+" = "+g.Fields[i])
 	}
 	if v := c.ValueField[i]; v != "" {
 		out = append(out, "sigconv_value = "+v)
@@ -104,21 +107,10 @@ func tags(c *backends.Correlation, i int) []string {
 	return out
 }
 
-// groupColumn is the column a group-by name becomes; a prefix keeps it
-// from clashing with the dataset's own fields.
-func groupColumn(name string) string {
-	return "sigconv_" + strings.Map(func(r rune) rune {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return r
-		}
-		return '_'
-	}, name)
-}
-
 func byClause(c *backends.Correlation) string {
 	cols := []string{"_time"}
 	for _, g := range c.GroupBy {
-		cols = append(cols, groupColumn(g.Name))
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
 	return " by " + strings.Join(cols, ", ")
 }
