@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sigconv/sigconv/backends/textquery"
 	"github.com/sigconv/sigconv/sigma"
 )
 
@@ -135,55 +136,11 @@ func regexLiteral(text string) (string, error) {
 // modifiers) for match(). Quotes, backticks and control characters are
 // spelled as \x{..}; escapes written in the rule are kept.
 func sigmaRegex(re sigma.Regex) (string, error) {
-	if !utf8.ValidString(re.Pattern) {
-		return "", fmt.Errorf("regular expression is not valid UTF-8")
+	body, err := textquery.QuoteSafeRegex(re.Pattern, "\"`", "spl")
+	if err != nil {
+		return "", err
 	}
-	if strings.Contains(re.Pattern, `\Q`) {
-		// Inside \Q...\E the escapes below would become literal text.
-		return "", fmt.Errorf(`\Q...\E quoting in a regular expression is not supported by the spl backend`)
-	}
-	var b strings.Builder
-	b.WriteString(regexFlags(re))
-	p := re.Pattern
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '\\' && i+1 < len(p):
-			i++
-			if p[i] == '"' || p[i] == '`' || p[i] == '\\' {
-				fmt.Fprintf(&b, `\x{%x}`, p[i])
-			} else if p[i] < 0x20 || p[i] == 0x7f {
-				fmt.Fprintf(&b, `\x{%x}`, p[i])
-			} else {
-				b.WriteByte('\\')
-				b.WriteByte(p[i])
-			}
-		case c == '\\':
-			return "", fmt.Errorf("regular expression ends with a lone backslash")
-		case c == '"' || c == '`' || c < 0x20 || c == 0x7f:
-			fmt.Fprintf(&b, `\x{%x}`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), nil
-}
-
-func regexFlags(re sigma.Regex) string {
-	f := ""
-	if re.IgnoreCase {
-		f += "i"
-	}
-	if re.Multiline {
-		f += "m"
-	}
-	if re.DotAll {
-		f += "s"
-	}
-	if f == "" {
-		return ""
-	}
-	return "(?" + f + ")"
+	return textquery.RegexFlags(re) + body, nil
 }
 
 type placeholderError string

@@ -95,3 +95,41 @@ func RegexFlags(re sigma.Regex) string {
 	}
 	return "(?" + f + ")"
 }
+
+// QuoteSafeRegex rewrites a rule's regular expression so that it holds
+// none of the characters in unsafe and no raw control character: each,
+// bare or escaped with a backslash, is spelled \x{..}, which means the
+// same character in RE2 and PCRE. An escaped backslash is spelled \x{5c}
+// too, so the pattern never ends with a backslash. Other escapes are kept
+// as written. \Q...\E quoting is refused: inside it the spellings would
+// be literal text. target names the backend in messages.
+func QuoteSafeRegex(pattern, unsafe, target string) (string, error) {
+	if !utf8.ValidString(pattern) {
+		return "", fmt.Errorf("regular expression is not valid UTF-8")
+	}
+	if strings.Contains(pattern, `\Q`) {
+		return "", fmt.Errorf(`\Q...\E quoting in a regular expression is not supported by the %s backend`, target)
+	}
+	spell := func(c byte) bool { return c < 0x20 || c == 0x7f || strings.IndexByte(unsafe, c) >= 0 }
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '\\' && i+1 < len(pattern):
+			i++
+			if e := pattern[i]; e == '\\' || spell(e) {
+				fmt.Fprintf(&b, `\x{%x}`, e)
+			} else {
+				b.WriteByte('\\')
+				b.WriteByte(e)
+			}
+		case c == '\\':
+			return "", fmt.Errorf("regular expression ends with a lone backslash")
+		case spell(c):
+			fmt.Fprintf(&b, `\x{%x}`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}

@@ -2,6 +2,7 @@ package textquery_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/sigconv/sigconv/backends/textquery"
@@ -109,5 +110,37 @@ func TestWildcardRegex(t *testing.T) {
 	}
 	if _, err := textquery.WildcardRegex(sigma.Plain("\xff"), textquery.RegexOptions{}); err == nil {
 		t.Error("invalid UTF-8 must not render")
+	}
+}
+
+func TestQuoteSafeRegex(t *testing.T) {
+	cases := []struct{ in, unsafe, want, err string }{
+		{`a"b`, `"`, `a\x{22}b`, ""},
+		{`a\"b`, `"`, `a\x{22}b`, ""},
+		{`C:\\Windows\\`, `"`, `C:\x{5c}Windows\x{5c}`, ""},
+		{"a\nb`", "\"`", `a\x{a}b\x{60}`, ""},
+		{`\d+\.exe`, `"`, `\d+\.exe`, ""},
+		{`abc\`, `"`, "", "lone backslash"},
+		{`\Qa"b\E`, `"`, "", `\Q...\E`},
+		{"\xff", `"`, "", "UTF-8"},
+	}
+	for _, tc := range cases {
+		got, err := textquery.QuoteSafeRegex(tc.in, tc.unsafe, "test")
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err = %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%q: got %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		// The rewritten pattern must match exactly what the original does.
+		orig, re := regexp.MustCompile(tc.in), regexp.MustCompile(got)
+		for _, probe := range []string{tc.in, "a\"b", `C:\Windows\`, "a\nb`", "12.exe", ""} {
+			if orig.MatchString(probe) != re.MatchString(probe) {
+				t.Errorf("%q and %q disagree on %q", tc.in, got, probe)
+			}
+		}
 	}
 }
