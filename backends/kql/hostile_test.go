@@ -3,6 +3,7 @@ package kql_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sigconv/sigconv/backends/backendtest"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,26 +21,6 @@ var hostile = []string{
 	`a*b`, `*`, `a?b`, `?`, `" or x == "`, `"""`, `%x%`, `$x`, `$`, "`x`", "```", `C:\Windows\`, "é\u2013😀", `\"`, `//x`, `(?i)`, `.*`, `[a]`, `]`,
 }
 
-// shapes wrap a literal the way contains/startswith/endswith do.
-var shapes = map[string]func(string) sigma.String{
-	"equal": func(v string) sigma.String { return sigma.Plain(v) },
-	"contains": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"startswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"endswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"inner": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"single": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildSingle}}}
-	},
-}
-
 // TestHostileValues renders every hostile value in every shape, reads the
 // literal back with KQL's documented literal rules, evaluates the
 // comparison as the string operators page defines it, and checks that it
@@ -49,7 +30,7 @@ var shapes = map[string]func(string) sigma.String{
 func TestHostileValues(t *testing.T) {
 	b := kql.New()
 	var qs []kqlcheck.Query
-	for name, shape := range shapes {
+	for name, shape := range backendtest.Shapes {
 		for _, v := range hostile {
 			s := shape(v)
 			r := &ir.Rule{Source: &sigma.Rule{}, Table: "T", Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
@@ -65,8 +46,8 @@ func TestHostileValues(t *testing.T) {
 				t.Errorf("%s %q: %v in\n%s", name, v, err, q)
 				continue
 			}
-			want := sigmaMatcher(s)
-			for _, probe := range probes(v) {
+			want := backendtest.SigmaMatcher(s)
+			for _, probe := range backendtest.Probes(v) {
 				if got := eval(probe); got != want(probe) {
 					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), q)
 				}
@@ -84,29 +65,6 @@ func TestHostileValues(t *testing.T) {
 			t.Errorf("%s: %v\n%s", r.ID, r.Errors, qs[i].Query)
 		}
 	}
-}
-
-func probes(v string) []string {
-	return []string{v, v + v, "x" + v, v + "x", "x" + v + "x", strings.ToUpper(v), "", "x", v + "\n", v[:len(v)/2], v + "xx" + v, v + "a"}
-}
-
-// sigmaMatcher is the reference meaning of a Sigma string:
-// case-insensitive, '*' any run, '?' one character.
-func sigmaMatcher(s sigma.String) func(string) bool {
-	var b strings.Builder
-	b.WriteString(`(?is)\A`)
-	for _, p := range s.Parts {
-		switch p.Kind {
-		case sigma.Literal:
-			b.WriteString(regexp.QuoteMeta(p.Text))
-		case sigma.WildMulti:
-			b.WriteString(".*")
-		case sigma.WildSingle:
-			b.WriteString(".")
-		}
-	}
-	b.WriteString(`\z`)
-	return regexp.MustCompile(b.String()).MatchString
 }
 
 // parseComparison reads "T\n| where f OP LITERAL" and returns its meaning
@@ -145,6 +103,14 @@ func parseComparison(q string) (func(string) bool, error) {
 		return func(s string) bool { return strings.HasPrefix(lower(s), lower(text)) }, nil
 	case "endswith":
 		return func(s string) bool { return strings.HasSuffix(lower(s), lower(text)) }, nil
+	case "==":
+		return func(s string) bool { return s == text }, nil
+	case "contains_cs":
+		return func(s string) bool { return strings.Contains(s, text) }, nil
+	case "startswith_cs":
+		return func(s string) bool { return strings.HasPrefix(s, text) }, nil
+	case "endswith_cs":
+		return func(s string) bool { return strings.HasSuffix(s, text) }, nil
 	case "matches regex":
 		re, err := regexp.Compile(text)
 		if err != nil {

@@ -1,6 +1,7 @@
 package spl_test
 
 import (
+	"github.com/sigconv/sigconv/backends/backendtest"
 	"testing"
 	"unicode/utf8"
 
@@ -25,7 +26,7 @@ func FuzzLiteral(f *testing.F) {
 		if !utf8.ValidString(v) || v == "" || len(v) > 256 {
 			return
 		}
-		for name, shape := range shapes {
+		for name, shape := range backendtest.Shapes {
 			s := shape(v)
 			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
 			qs, err := b.Convert(r)
@@ -36,8 +37,8 @@ func FuzzLiteral(f *testing.F) {
 			if err != nil {
 				t.Fatalf("%s %q: %v in\n%s", name, v, err, qs[0])
 			}
-			want := sigmaMatcher(s)
-			for _, probe := range probes(v) {
+			want := backendtest.SigmaMatcher(s)
+			for _, probe := range backendtest.Probes(v) {
 				if eval(probe) != want(probe) {
 					t.Fatalf("%s %q: query and Sigma disagree on %q\n%s", name, v, probe, qs[0])
 				}

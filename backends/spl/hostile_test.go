@@ -2,6 +2,7 @@ package spl_test
 
 import (
 	"fmt"
+	"github.com/sigconv/sigconv/backends/backendtest"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,36 +20,13 @@ var hostile = []string{
 	"é\u2013", `\"`, `'`, `a' OR 'b`, `(?i)`, `%_`, `\*`, `x.*`, "\t",
 }
 
-// shapes wrap a literal the way contains/startswith/endswith do.
-var shapes = map[string]func(string) sigma.String{
-	"equal": func(v string) sigma.String { return sigma.Plain(v) },
-	"contains": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"startswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"endswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"inner": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"single": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildSingle}}}
-	},
-	"cased": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}}, Cased: true}
-	},
-}
-
 // TestHostileValues renders every hostile value in every shape, reads the
 // query back with Splunk's literal rules, evaluates the comparison the
 // way Splunk defines it, and checks that it accepts exactly the values
 // the Sigma string accepts on a set of probes.
 func TestHostileValues(t *testing.T) {
 	b := spl.New()
-	for name, shape := range shapes {
+	for name, shape := range backendtest.Shapes {
 		for _, v := range hostile {
 			s := shape(v)
 			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
@@ -62,41 +40,14 @@ func TestHostileValues(t *testing.T) {
 				t.Errorf("%s %q: %v in\n%s", name, v, err, qs[0])
 				continue
 			}
-			want := sigmaMatcher(s)
-			for _, probe := range probes(v) {
+			want := backendtest.SigmaMatcher(s)
+			for _, probe := range backendtest.Probes(v) {
 				if got := eval(probe); got != want(probe) {
 					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), qs[0])
 				}
 			}
 		}
 	}
-}
-
-func probes(v string) []string {
-	return []string{v, v + v, "x" + v, v + "x", "x" + v + "x", strings.ToUpper(v), strings.ToLower(v), "", "x", v + "\n",
-		v[:len(v)/2], v + "xx" + v, v + "a", "\n" + v}
-}
-
-// sigmaMatcher is the reference meaning of a Sigma string:
-// case-insensitive unless cased, '*' any run, '?' one character.
-func sigmaMatcher(s sigma.String) func(string) bool {
-	var b strings.Builder
-	if !s.Cased {
-		b.WriteString(`(?i)`)
-	}
-	b.WriteString(`(?s)\A`)
-	for _, p := range s.Parts {
-		switch p.Kind {
-		case sigma.Literal:
-			b.WriteString(regexp.QuoteMeta(p.Text))
-		case sigma.WildMulti:
-			b.WriteString(".*")
-		case sigma.WildSingle:
-			b.WriteString(".")
-		}
-	}
-	b.WriteString(`\z`)
-	return regexp.MustCompile(b.String()).MatchString
 }
 
 // readQuoted reads a "..." literal at the start of s with the rules of

@@ -2,6 +2,7 @@ package xql_test
 
 import (
 	"fmt"
+	"github.com/sigconv/sigconv/backends/backendtest"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,33 +21,13 @@ var hostile = []string{
 	`a*b`, `*`, `a?b`, `?`, `" or x = "`, `"""`, `%x%`, `$x`, `@x`, "`x`", `C:\Windows\`, "é\u2013", `\"`, `//x`,
 }
 
-// shapes wrap a literal the way contains/startswith/endswith do.
-var shapes = map[string]func(string) sigma.String{
-	"equal": func(v string) sigma.String { return sigma.Plain(v) },
-	"contains": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"startswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}}}
-	},
-	"endswith": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"inner": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildMulti}, {Kind: sigma.Literal, Text: v}}}
-	},
-	"single": func(v string) sigma.String {
-		return sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: v}, {Kind: sigma.WildSingle}}}
-	},
-}
-
 // TestHostileValues renders every hostile value in every shape, reads the
 // query back with XQL's literal rules (xqltok), evaluates the comparison
 // the way XQL defines it, and checks that it accepts exactly the values
 // the Sigma string accepts on a set of probes.
 func TestHostileValues(t *testing.T) {
 	b := xql.New()
-	for name, shape := range shapes {
+	for name, shape := range backendtest.Shapes {
 		for _, v := range hostile {
 			s := shape(v)
 			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
@@ -60,38 +41,14 @@ func TestHostileValues(t *testing.T) {
 				t.Errorf("%s %q: %v in\n%s", name, v, err, qs[0])
 				continue
 			}
-			want := sigmaMatcher(s)
-			for _, probe := range probes(v) {
+			want := backendtest.SigmaMatcher(s)
+			for _, probe := range backendtest.Probes(v) {
 				if got := eval(probe); got != want(probe) {
 					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), qs[0])
 				}
 			}
 		}
 	}
-}
-
-func probes(v string) []string {
-	return []string{v, v + v, "x" + v, v + "x", "x" + v + "x", strings.ToUpper(v), "", "x", v + "\n", v[:len(v)/2], v + "xx" + v, v + "a"}
-}
-
-// sigmaMatcher is the reference meaning of a Sigma string:
-// case-insensitive, '*' any run, '?' one character.
-func sigmaMatcher(s sigma.String) func(string) bool {
-	var b strings.Builder
-	b.WriteString(`(?is)\A`)
-	for _, p := range s.Parts {
-		switch p.Kind {
-		case sigma.Literal:
-			b.WriteString(regexp.QuoteMeta(p.Text))
-		case sigma.WildMulti:
-			b.WriteString(".*")
-		case sigma.WildSingle:
-			b.WriteString(".")
-		}
-	}
-	b.WriteString(`\z`)
-	re := regexp.MustCompile(b.String())
-	return re.MatchString
 }
 
 // parseComparison reads the filter of a one-comparison query and returns
@@ -157,7 +114,7 @@ func FuzzLiteral(f *testing.F) {
 		if !utf8.ValidString(v) || v == "" || len(v) > 256 {
 			return
 		}
-		for name, shape := range shapes {
+		for name, shape := range backendtest.Shapes {
 			s := shape(v)
 			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
 			qs, err := b.Convert(r)
@@ -168,8 +125,8 @@ func FuzzLiteral(f *testing.F) {
 			if err != nil {
 				t.Fatalf("%s %q: %v in\n%s", name, v, err, qs[0])
 			}
-			want := sigmaMatcher(s)
-			for _, probe := range probes(v) {
+			want := backendtest.SigmaMatcher(s)
+			for _, probe := range backendtest.Probes(v) {
 				if eval(probe) != want(probe) {
 					t.Fatalf("%s %q: query and Sigma disagree on %q\n%s", name, v, probe, qs[0])
 				}
