@@ -93,16 +93,22 @@ func parseComparison(q string) (func(string) bool, error) {
 	if tail != "" {
 		return nil, fmt.Errorf("text after the literal: %q", tail)
 	}
-	lower := strings.ToLower
+	// Case-insensitive operators fold case the way the reference
+	// matcher's (?i) does (Unicode simple folding, as EqualFold), so that
+	// the two can only disagree on what the query says, not on how case
+	// folding is defined.
+	fold := func(prefix, suffix string) func(string) bool {
+		return regexp.MustCompile("(?is)" + prefix + regexp.QuoteMeta(text) + suffix).MatchString
+	}
 	switch op {
 	case "=~":
 		return func(s string) bool { return strings.EqualFold(s, text) }, nil
 	case "contains":
-		return func(s string) bool { return strings.Contains(lower(s), lower(text)) }, nil
+		return fold("", ""), nil
 	case "startswith":
-		return func(s string) bool { return strings.HasPrefix(lower(s), lower(text)) }, nil
+		return fold(`\A`, ""), nil
 	case "endswith":
-		return func(s string) bool { return strings.HasSuffix(lower(s), lower(text)) }, nil
+		return fold("", `\z`), nil
 	case "==":
 		return func(s string) bool { return s == text }, nil
 	case "contains_cs":
