@@ -10,8 +10,6 @@ import (
 
 	"github.com/sigconv/sigconv/backends/kql"
 	"github.com/sigconv/sigconv/internal/kqlcheck"
-	"github.com/sigconv/sigconv/ir"
-	"github.com/sigconv/sigconv/sigma"
 )
 
 // hostile are values that try to break out of a literal or change what
@@ -28,30 +26,15 @@ var hostile = []string{
 // Kusto.Language must compile every query: a value that escaped its
 // literal would leave stray tokens behind.
 func TestHostileValues(t *testing.T) {
-	b := kql.New()
+	lc := backendtest.LiteralCheck{Backend: kql.New(), Table: "T", Read: parseComparison}
 	var qs []kqlcheck.Query
-	for name, shape := range backendtest.Shapes {
-		for _, v := range hostile {
-			s := shape(v)
-			r := &ir.Rule{Source: &sigma.Rule{}, Table: "T", Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
-			out, err := b.Convert(r)
-			if err != nil {
-				t.Errorf("%s %q: %v", name, v, err)
-				continue
-			}
-			q := out[0]
-			qs = append(qs, kqlcheck.Query{ID: fmt.Sprintf("%s %q", name, v), Query: q})
-			eval, err := parseComparison(q)
-			if err != nil {
-				t.Errorf("%s %q: %v in\n%s", name, v, err, q)
-				continue
-			}
-			want := backendtest.SigmaMatcher(s)
-			for _, probe := range backendtest.Probes(v) {
-				if got := eval(probe); got != want(probe) {
-					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), q)
-				}
-			}
+	for _, v := range hostile {
+		rendered, errs := lc.Check(v)
+		for _, err := range errs {
+			t.Error(err)
+		}
+		for _, r := range rendered {
+			qs = append(qs, kqlcheck.Query{ID: fmt.Sprintf("%s %q", r.Shape, r.Value), Query: r.Query})
 		}
 	}
 	kqlcheck.Require(t)

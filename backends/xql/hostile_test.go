@@ -6,12 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends/xql"
 	"github.com/sigconv/sigconv/internal/xqltok"
-	"github.com/sigconv/sigconv/ir"
-	"github.com/sigconv/sigconv/sigma"
 )
 
 // hostile are values that try to break out of a literal or change what
@@ -26,27 +23,11 @@ var hostile = []string{
 // the way XQL defines it, and checks that it accepts exactly the values
 // the Sigma string accepts on a set of probes.
 func TestHostileValues(t *testing.T) {
-	b := xql.New()
-	for name, shape := range backendtest.Shapes {
-		for _, v := range hostile {
-			s := shape(v)
-			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
-			qs, err := b.Convert(r)
-			if err != nil {
-				t.Errorf("%s %q: %v", name, v, err)
-				continue
-			}
-			eval, err := parseComparison(qs[0])
-			if err != nil {
-				t.Errorf("%s %q: %v in\n%s", name, v, err, qs[0])
-				continue
-			}
-			want := backendtest.SigmaMatcher(s)
-			for _, probe := range backendtest.Probes(v) {
-				if got := eval(probe); got != want(probe) {
-					t.Errorf("%s %q: query says %v for %q, Sigma says %v\n%s", name, v, got, probe, want(probe), qs[0])
-				}
-			}
+	lc := backendtest.LiteralCheck{Backend: xql.New(), Read: parseComparison}
+	for _, v := range hostile {
+		_, errs := lc.Check(v)
+		for _, err := range errs {
+			t.Error(err)
 		}
 	}
 }
@@ -107,30 +88,13 @@ func FuzzLiteral(f *testing.F) {
 	for _, v := range hostile {
 		f.Add(v)
 	}
-	b := xql.New()
+	lc := backendtest.LiteralCheck{Backend: xql.New(), Read: parseComparison}
 	f.Fuzz(func(t *testing.T, v string) {
-		// Values come from YAML text (valid UTF-8); long ones add nothing
-		// the literal rules care about and slow the reference evaluators.
-		if !utf8.ValidString(v) || v == "" || len(v) > 256 {
+		if !backendtest.FuzzValue(v) {
 			return
 		}
-		for name, shape := range backendtest.Shapes {
-			s := shape(v)
-			r := &ir.Rule{Source: &sigma.Rule{}, Queries: []ir.Expr{&ir.Match{Field: "f", Value: s}}}
-			qs, err := b.Convert(r)
-			if err != nil {
-				t.Fatalf("%s %q: %v", name, v, err)
-			}
-			eval, err := parseComparison(qs[0])
-			if err != nil {
-				t.Fatalf("%s %q: %v in\n%s", name, v, err, qs[0])
-			}
-			want := backendtest.SigmaMatcher(s)
-			for _, probe := range backendtest.Probes(v) {
-				if eval(probe) != want(probe) {
-					t.Fatalf("%s %q: query and Sigma disagree on %q\n%s", name, v, probe, qs[0])
-				}
-			}
+		if _, errs := lc.Check(v); len(errs) > 0 {
+			t.Fatal(errs[0])
 		}
 	})
 }
