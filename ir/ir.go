@@ -66,3 +66,28 @@ func (r *Rule) Clone() *Rule {
 	}
 	return &c
 }
+
+// Inspect calls f for every match of the tree in document order, until f
+// returns false.
+func Inspect(e Expr, f func(*Match) bool) bool {
+	switch e := e.(type) {
+	case *Match:
+		return f(e)
+	case *Not:
+		return Inspect(e.Arg, f)
+	case *And:
+		return inspectAll(e.Args, f)
+	case *Or:
+		return inspectAll(e.Args, f)
+	}
+	return true
+}
+
+func inspectAll(args []Expr, f func(*Match) bool) bool {
+	for _, a := range args {
+		if !Inspect(a, f) {
+			return false
+		}
+	}
+	return true
+}

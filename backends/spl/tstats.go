@@ -62,28 +62,14 @@ func tstats(r *ir.Rule, p split) (string, error) {
 func detectionFields(r *ir.Rule, prefix string) []string {
 	var out []string
 	seen := map[string]bool{}
-	var walk func(e ir.Expr)
-	walk = func(e ir.Expr) {
-		switch e := e.(type) {
-		case *ir.Match:
-			if strings.HasPrefix(e.Field, prefix) && searchField.MatchString(e.Field) && !seen[e.Field] {
-				seen[e.Field] = true
-				out = append(out, e.Field)
-			}
-		case *ir.Not:
-			walk(e.Arg)
-		case *ir.And:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		case *ir.Or:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		}
-	}
 	for _, q := range r.Queries {
-		walk(q)
+		ir.Inspect(q, func(m *ir.Match) bool {
+			if strings.HasPrefix(m.Field, prefix) && searchField.MatchString(m.Field) && !seen[m.Field] {
+				seen[m.Field] = true
+				out = append(out, m.Field)
+			}
+			return true
+		})
 	}
 	return out
 }
@@ -114,27 +100,16 @@ func datamodelSearch(r *ir.Rule, p split, dataset string) string {
 // accepts, in document order.
 func firstLeaf(r *ir.Rule, pred func(*ir.Match) bool) *ir.Match {
 	var found *ir.Match
-	var walk func(e ir.Expr)
-	walk = func(e ir.Expr) {
-		switch e := e.(type) {
-		case *ir.Match:
-			if found == nil && pred(e) {
-				found = e
-			}
-		case *ir.Not:
-			walk(e.Arg)
-		case *ir.And:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		case *ir.Or:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		}
-	}
 	for _, q := range r.Queries {
-		walk(q)
+		ir.Inspect(q, func(m *ir.Match) bool {
+			if pred(m) {
+				found = m
+			}
+			return found == nil
+		})
+		if found != nil {
+			break
+		}
 	}
 	return found
 }
