@@ -54,7 +54,7 @@ func (c *Correlation) Fail(pos sigma.Pos, format string, args ...any) error {
 func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p)
+			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p).WithReason(sigma.ReasonInternal)
 		}
 	}()
 	cb, ok := c.backend.(CorrelationBackend)
