@@ -38,9 +38,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "check":
-		return runCheck(args[1:], stdout, stderr)
+		return runCheck(args[1:], stdin, stdout, stderr)
 	case "convert":
-		return runConvert(args[1:], stdout, stderr)
+		return runConvert(args[1:], stdin, stdout, stderr)
 	case "list":
 		return runList(args[1:], stdout, stderr)
 	case "test":
