@@ -9,10 +9,14 @@ import (
 	"github.com/sigconv/sigconv/sigma"
 )
 
+// ConverterOptions choose a converter's pipelines and format (see
+// backends.Options).
+type ConverterOptions = backends.Options
+
 // NewConverter looks a target up in the backends registry and prepares a
 // converter with opt (empty options: the target's default pipelines and
 // format). Import backends/all, or a backend package, to register targets.
-func NewConverter(target string, opt backends.Options) (*backends.Converter, error) {
+func NewConverter(target string, opt ConverterOptions) (*backends.Converter, error) {
 	b, err := backends.Lookup(target)
 	if err != nil {
 		return nil, err
