@@ -14,4 +14,5 @@ var goldenTargets = []sigmatest.Target{
 	{Name: "kql", Pipelines: []string{"sentinel-windows"}},
 	{Name: "kql", Pipelines: []string{"sentinel-asim"}, Format: "sentinel-rule"},
 	{Name: "kql", Format: "json"},
+	{Name: "kql", Format: "defender-detection"},
 }
