@@ -6,6 +6,7 @@ import "github.com/sigconv/sigconv/sigmatest"
 var goldenTargets = []sigmatest.Target{
 	{Name: "xql"},
 	{Name: "xql", Format: "json"},
+	{Name: "xql", Format: "xsiam-correlation"},
 	{Name: "spl"},
 	{Name: "spl", Pipelines: []string{"cim"}},
 	{Name: "spl", Format: "savedsearches"},
