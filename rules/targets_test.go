@@ -10,6 +10,7 @@ var goldenTargets = []sigmatest.Target{
 	{Name: "spl"},
 	{Name: "spl", Pipelines: []string{"cim"}},
 	{Name: "spl", Format: "savedsearches"},
+	{Name: "spl", Format: "es-correlation"},
 	{Name: "kql"},
 	{Name: "kql", Pipelines: []string{"sentinel-asim"}},
 	{Name: "kql", Pipelines: []string{"sentinel-windows"}},
