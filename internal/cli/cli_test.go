@@ -208,3 +208,13 @@ func TestFilterChangesTheRightRule(t *testing.T) {
 		t.Errorf("a filter naming no converted rule must fail: %d %s", code, errs)
 	}
 }
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
