@@ -114,7 +114,7 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"]}
 	for _, p := range a.values["pipeline"] {
 		if !isYAML(p) {
-			opt.Pipelines = append(opt.Pipelines, p)
+			opt.Pipelines = append(opt.Pipelines, pipelineName(b.Name(), p))
 			continue
 		}
 		data, err := os.ReadFile(p)
