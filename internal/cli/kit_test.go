@@ -220,9 +220,9 @@ func TestTestEventExplain(t *testing.T) {
 // beside the rules and under testdata/events, and one per golden file.
 func TestTestSameTestsAsSigmatest(t *testing.T) {
 	repo := newRepo(t, map[string]string{
-		"rules/win/whoami.yml":                    whoamiRule,
-		"rules/win/whoami.jsonl":                  `{"match": true, "event": {"Image": "C:\\w\\whoami.exe"}}` + "\n",
-		"rules/net/loopback.yml":                  netRule,
+		"rules/win/whoami.yml":                     whoamiRule,
+		"rules/win/whoami.jsonl":                   `{"match": true, "event": {"Image": "C:\\w\\whoami.exe"}}` + "\n",
+		"rules/net/loopback.yml":                   netRule,
 		"rules/testdata/events/net/loopback.jsonl": `{"match": true, "event": {"DestinationIp": "127.0.0.1"}}` + "\n",
 	})
 	t.Chdir(repo)
