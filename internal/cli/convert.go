@@ -79,7 +79,8 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	out := stdout
-	if o := a.value("output"); o != "" {
+	outDir := outputDir(a.value("output"))
+	if o := a.value("output"); o != "" && outDir == "" {
 		f, err := os.Create(o)
 		if err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
@@ -96,7 +97,15 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	outcomes, invalid := convertFiles(conv, loadFiles(paths), loadFiles(filterPaths), stderr)
-	failed := report(w, stderr, conv, outcomes, a.bools["json"])
+	var failed int
+	if outDir != "" {
+		if failed, err = writeDir(outDir, conv, outcomes, a.bools["json"], stderr); err != nil {
+			fmt.Fprintln(stderr, "sigconv convert:", err)
+			return 2
+		}
+	} else {
+		failed = report(w, stderr, conv, outcomes, a.bools["json"])
+	}
 	if len(outcomes) > 1 || failed > 0 {
 		fmt.Fprintln(stderr, summary(outcomes, failed))
 	}
