@@ -14,6 +14,15 @@
 //			Update:  *update,
 //		})
 //	}
+//
+// For a repository laid out as "sigconv test" reads it (golden folders
+// named by their conversion, events beside the rules or under
+// testdata/events), RunRepo finds and runs everything, the same tests as
+// the command line:
+//
+//	func TestRepo(t *testing.T) {
+//		sigmatest.RunRepo(t, "rules", sigmatest.RepoOptions{Update: *update})
+//	}
 package sigmatest
 
 import (
