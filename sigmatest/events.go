@@ -151,8 +151,9 @@ func CheckEvents(cfg EventConfig) ([]EventResult, error) {
 			return err
 		}
 		switch {
-		case d.IsDir() && d.Name() == "testdata" && p != ".":
-			// Like rule files: a testdata tree is its own events root.
+		case d.IsDir() && p != "." && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")):
+			// Like rule files: a testdata tree is its own events root,
+			// and hidden folders hold no tests.
 			return fs.SkipDir
 		case d.IsDir():
 		case strings.HasSuffix(p, ".jsonl"):

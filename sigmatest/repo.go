@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,8 +23,9 @@ import (
 //	  testdata/golden/<target dir>/windows/x.golden
 //
 // A suite is every directory, at any depth of DIR, with a testdata/golden
-// or testdata/events folder; its rules are the *.yml/*.yaml files under
-// it outside testdata folders. Each sub-directory of testdata/golden pins
+// or testdata/events folder, and DIR itself when it holds event files
+// outside those; its rules are the *.yml/*.yaml files under it outside
+// testdata folders and the suites nested in it. Each sub-directory of testdata/golden pins
 // one conversion and is named <target>[_<pipeline>...][_<format>] (see
 // Target), e.g. xql, kql_sentinel-asim, spl_savedsearches.
 
@@ -37,10 +39,11 @@ type Suite struct {
 // GoldenDir is the suite's golden folder.
 func (s Suite) GoldenDir() string { return filepath.Join(s.Dir, "testdata", "golden") }
 
-// Discover finds the suites under root: root itself and every directory
-// below it with a testdata/golden or testdata/events folder, in lexical
-// order. Directories whose names start with "." (.git, .github) are not
-// searched, nor are testdata and node_modules folders themselves.
+// Discover finds the suites under root: every directory (root included)
+// with a testdata/golden or testdata/events folder, in lexical order, and
+// root itself first when it has event files (*.jsonl, info.yml) outside
+// those suites. Directories whose names start with "." (.git, .github)
+// are not searched, nor are testdata and node_modules folders.
 func Discover(root string) ([]Suite, error) {
 	var out []Suite
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -76,7 +79,45 @@ func Discover(root string) ([]Suite, error) {
 		out = append(out, s)
 		return nil
 	})
+	if err == nil && (len(out) == 0 || out[0].Dir != root) && hasEventFiles(root, out) {
+		out = append([]Suite{{Dir: root}}, out...)
+	}
 	return out, err
+}
+
+// nested returns the suites strictly below dir, as slash paths relative
+// to it.
+func nested(dir string, suites []Suite) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range suites {
+		rel, err := filepath.Rel(dir, s.Dir)
+		if err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			out[filepath.ToSlash(rel)] = true
+		}
+	}
+	return out
+}
+
+// prunedFS hides some directories from directory listings (so walks skip
+// them) while files stay readable: a suite's walk leaves out the suites
+// nested in it, which test their own rules.
+type prunedFS struct {
+	fs.FS
+	skip map[string]bool
+}
+
+func (p prunedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(p.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if !(e.IsDir() && p.skip[path.Join(name, e.Name())]) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func isDir(p string) bool {
@@ -148,8 +189,8 @@ type RepoOptions struct {
 	// ones. Under a root without any suite it creates root/testdata/golden.
 	Update bool
 	// Targets, when set, replace the golden folders found (with Update
-	// they are created). With Update, a suite without golden folders gets
-	// Targets or, when none are given, DefaultTargets.
+	// they are created). With Update and neither Targets nor any golden
+	// folder under the root (a new repository), DefaultTargets are created.
 	Targets []Target
 }
 
@@ -206,14 +247,21 @@ func CheckRepo(root string, opt RepoOptions) ([]Test, error) {
 		return nil, err
 	}
 	if len(suites) == 0 {
-		if !hasEventFiles(root) && !opt.Update {
+		if !opt.Update {
 			return nil, fmt.Errorf("%w under %s: no testdata/golden or testdata/events folder in it or any directory below, and no *.jsonl event file beside its rules; create goldens with sigconv test -update %s", ErrNoTests, root, root)
 		}
 		suites = []Suite{{Dir: root}}
 	}
+	// A new repository (no golden folder anywhere) gets the default
+	// targets with Update; otherwise suites without goldens stay so,
+	// unless --targets names conversions for all.
+	fresh := true
+	for _, s := range suites {
+		fresh = fresh && len(s.Targets) == 0
+	}
 	var out []Test
 	for _, s := range suites {
-		tests, err := checkSuite(s, opt)
+		tests, err := checkSuite(s, nested(s.Dir, suites), fresh, opt)
 		if err != nil {
 			return out, fmt.Errorf("%s: %v", s.Dir, err)
 		}
@@ -222,16 +270,16 @@ func CheckRepo(root string, opt RepoOptions) ([]Test, error) {
 	return out, nil
 }
 
-func checkSuite(s Suite, opt RepoOptions) ([]Test, error) {
+func checkSuite(s Suite, inner map[string]bool, fresh bool, opt RepoOptions) ([]Test, error) {
 	var out []Test
 	targets := s.Targets
 	if len(opt.Targets) > 0 {
 		targets = opt.Targets
 	}
-	if len(targets) == 0 && opt.Update {
+	if len(targets) == 0 && opt.Update && fresh {
 		targets = DefaultTargets()
 	}
-	rules := os.DirFS(s.Dir)
+	var rules fs.FS = prunedFS{os.DirFS(s.Dir), inner}
 	if len(targets) > 0 {
 		cfg := Config{Rules: rules, RulesDir: s.Dir, Dir: s.GoldenDir(), Targets: targets, Update: opt.Update}
 		results, err := CheckGolden(cfg)
@@ -242,12 +290,13 @@ func checkSuite(s Suite, opt RepoOptions) ([]Test, error) {
 			out = append(out, Test{Suite: s.Dir, Name: results[i].Golden, Golden: &results[i]})
 		}
 	}
-	evRoots := []string{s.Dir}
+	events := []EventConfig{{Rules: rules, Events: rules, RulesDir: s.Dir, EventsDir: s.Dir}}
 	if s.Events {
-		evRoots = append(evRoots, filepath.Join(s.Dir, "testdata", "events"))
+		ev := filepath.Join(s.Dir, "testdata", "events")
+		events = append(events, EventConfig{Rules: rules, Events: os.DirFS(ev), RulesDir: s.Dir, EventsDir: ev})
 	}
-	for _, ev := range evRoots {
-		results, err := CheckEvents(EventConfig{Rules: rules, Events: os.DirFS(ev), RulesDir: s.Dir, EventsDir: ev})
+	for _, cfg := range events {
+		results, err := CheckEvents(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -259,14 +308,18 @@ func checkSuite(s Suite, opt RepoOptions) ([]Test, error) {
 }
 
 // hasEventFiles reports whether a directory holds a *.jsonl file or an
-// info.yml outside testdata and "." folders.
-func hasEventFiles(root string) bool {
+// info.yml outside testdata, "." folders and the given suites.
+func hasEventFiles(root string, suites []Suite) bool {
+	skip := map[string]bool{}
+	for _, s := range suites {
+		skip[s.Dir] = true
+	}
 	found := false
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || found {
 			return fs.SkipAll
 		}
-		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || skip[p]) {
 			return fs.SkipDir
 		}
 		found = !d.IsDir() && (strings.HasSuffix(p, ".jsonl") || d.Name() == "info.yml")

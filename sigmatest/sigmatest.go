@@ -366,14 +366,15 @@ func compare(res *GoldenResult, got string, update bool) {
 }
 
 // ruleFiles lists the rule files, skipping directories named testdata
-// (Go's convention for test inputs, where golden and event files live).
+// (Go's convention for test inputs, where golden and event files live)
+// and hidden ones (.git, .github, whose YAML is no rule).
 func ruleFiles(fsys fs.FS) ([]string, error) {
 	var out []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && d.Name() == "testdata" && p != "." {
+		if d.IsDir() && p != "." && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
 			return fs.SkipDir
 		}
 		ext := strings.ToLower(path.Ext(p))

@@ -120,10 +120,31 @@ func TestTestNestedDiscovery(t *testing.T) {
 	}
 	// A nested golden that goes stale fails the root run.
 	golden := filepath.Join(repo, "rules", "testdata", "golden", "xql", "win", "whoami.golden")
+	writeFile(t, golden+".bak", mustReadFile(t, golden))
 	writeFile(t, golden, "stale\n")
 	if code, out, errs = run("test", repo); code != 1 || !strings.Contains(errs, golden) {
 		t.Errorf("stale nested golden: exit %d\n%s\n%s", code, out, errs)
 	}
+	// Event files outside every suite make the root a suite of its own,
+	// whose rules leave out the nested suites (they test their own).
+	writeFile(t, filepath.Join(repo, "extra", "lone.yml"), netRule)
+	writeFile(t, filepath.Join(repo, "extra", "lone.jsonl"), `{"match": true, "event": {"DestinationIp": "127.0.0.1"}}`+"\n")
+	writeFile(t, golden, mustReadFile(t, golden+".bak"))
+	code, out, errs = run("test", "-v", repo)
+	if code != 0 || !strings.Contains(out, "3 passed, 0 failed") || !strings.Contains(out, filepath.Join(repo, "extra", "lone.jsonl")+":1") {
+		t.Errorf("root with event files: exit %d\n%s\n%s", code, out, errs)
+	}
+	// A suite inside a suite: the outer one does not pin the inner rules.
+	if code, out, errs = run("test", "-update", "--targets", "spl", repo); code != 0 || !strings.Contains(out, "updated 3 golden files") {
+		t.Errorf("-update --targets at the root: exit %d\n%s\n%s", code, out, errs)
+	}
+	if p := filepath.Join(repo, "testdata", "golden", "spl", "extra", "lone.golden"); !exists(p) {
+		t.Errorf("root suite golden %s missing", p)
+	}
+	if p := filepath.Join(repo, "testdata", "golden", "spl", "rules"); exists(p) {
+		t.Errorf("the root suite pins the nested suite's rules: %s", p)
+	}
+
 	empty := newRepo(t, map[string]string{"README.md": "no rules\n"})
 	if code, _, errs = run("test", empty); code != 1 || !strings.Contains(errs, "no testdata/golden or testdata/events folder in it or any directory below") {
 		t.Errorf("empty root: exit %d %s", code, errs)
@@ -308,4 +329,13 @@ func TestTestJUnit(t *testing.T) {
 	if code, _, errs := run("test", "--junit", filepath.Join("no", "such", "dir", "r.xml"), "rules"); code != 2 || !strings.Contains(errs, "r.xml") {
 		t.Errorf("unwritable report: exit %d %s", code, errs)
 	}
+}
+
+func mustReadFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
