@@ -247,3 +247,13 @@ correlation:
 		t.Errorf("correlation error line lacks its position (want 5:11): %s", lines[len(lines)-1])
 	}
 }
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -90,7 +90,8 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, d.Error())
 	}
 	out := stdout
-	if o := a.value("output"); o != "" {
+	outDir := outputDir(a.value("output"))
+	if o := a.value("output"); o != "" && outDir == "" {
 		f, err := os.Create(o)
 		if err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
@@ -104,24 +105,23 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	prog := startProgress(stderr, total)
 	opt.Done = prog.add
 	var tally tally
-	first := true
+	var kept []driver.Result // for -o DIR, which groups by rule file
+	p := &printer{w: w, stderr: stderr, conv: conv, asJSON: asJSON}
 	set.Each(conv, opt, func(r driver.Result) {
 		tally.add(r)
-		if r.Err != nil {
-			fmt.Fprintln(stderr, r.Err.Error())
+		if outDir != "" {
+			kept = append(kept, r)
+			return
 		}
-		switch {
-		case asJSON:
-			writeJSON(w, conv, r)
-		case r.Err == nil:
-			if !first {
-				fmt.Fprintln(w)
-			}
-			first = false
-			fmt.Fprintln(w, r.Output())
-		}
+		p.print(r)
 	})
 	prog.end()
+	if outDir != "" {
+		if err := writeDir(outDir, conv, kept, asJSON, stderr); err != nil {
+			fmt.Fprintln(stderr, "sigconv convert:", err)
+			return 2
+		}
+	}
 	if tally.total > 1 || tally.failed() > 0 {
 		fmt.Fprintln(stderr, tally.summary())
 	}
@@ -131,11 +131,41 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// printer writes results as the standard output shows them: formatted
+// outputs separated by a blank line, or one JSON line each; errors go to
+// stderr.
+type printer struct {
+	w, stderr io.Writer
+	conv      *backends.Converter
+	asJSON    bool
+	written   bool
+}
+
+func (p *printer) print(r driver.Result) {
+	if r.Err != nil {
+		fmt.Fprintln(p.stderr, r.Err.Error())
+	}
+	switch {
+	case p.asJSON:
+		writeJSON(p.w, p.conv, r)
+	case r.Err == nil:
+		if p.written {
+			fmt.Fprintln(p.w)
+		}
+		p.written = true
+		fmt.Fprintln(p.w, r.Output())
+	}
+}
+
 func newConverter(a *parsedArgs) (*backends.Converter, error) {
+	b, err := backends.Lookup(a.value("target"))
+	if err != nil {
+		return nil, err
+	}
 	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"]}
 	for _, p := range a.values["pipeline"] {
 		if !isYAML(p) {
-			opt.Pipelines = append(opt.Pipelines, p)
+			opt.Pipelines = append(opt.Pipelines, pipelineName(b.Name(), p))
 			continue
 		}
 		data, err := os.ReadFile(p)
@@ -148,7 +178,7 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 		}
 		opt.Extra = append(opt.Extra, pl)
 	}
-	return driver.NewConverter(a.value("target"), opt)
+	return backends.NewConverter(b, opt)
 }
 
 func writeJSON(w io.Writer, conv *backends.Converter, r driver.Result) {

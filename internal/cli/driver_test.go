@@ -49,6 +49,8 @@ filter:
 func TestConvertDriverContracts(t *testing.T) {
 	dir := ruleDir(t, map[string]string{"a_good.yml": goodRule, "b_unsupported.yml": unsupportedRule, "c_invalid.yml": invalidRule})
 	good := filepath.Join(dir, "a_good.yml")
+	described := filepath.Join(t.TempDir(), "described.yml")
+	os.WriteFile(described, []byte(strings.Replace(goodRule, "title: Good\n", "title: Good\ndescription: Finds evil.\n", 1)), 0o644)
 	hidden := filepath.Join(dir, ".github")
 	os.MkdirAll(hidden, 0o755)
 	os.WriteFile(filepath.Join(hidden, "workflow.yml"), []byte("on: push\n"), 0o644)
@@ -71,7 +73,7 @@ func TestConvertDriverContracts(t *testing.T) {
 	}{
 		{name: "-f json is JSON lines with the --json keys", args: []string{"convert", "-t", "xql", "-f", "json", good},
 			stdout: []string{`"format":"default"`, `"output":"// Title: Good\n`}, jsonLines: 1},
-		{name: "--json carries the formatted output", args: []string{"convert", "-t", "kql", "-p", "sentinel-asim", "-f", "sentinel-rule", "--json", good},
+		{name: "--json carries the formatted output", args: []string{"convert", "-t", "kql", "-p", "sentinel-asim", "-f", "sentinel-rule", "--json", described},
 			stdout: []string{`"format":"sentinel-rule"`, `"output":"id: 0c6d1524-634a-4f6e-a210-ea2de1718e43\n`}, jsonLines: 1},
 		{name: "invalid file gets a JSON line and the summary adds up", args: []string{"convert", "-t", "xql", "--json", dir}, code: 1,
 			stdout:    []string{`"path":"` + filepath.Join(dir, "c_invalid.yml") + `","id":"","title":""`, `"error":{"message":"unknown modifier`, `"line":6,"column":21}`},
