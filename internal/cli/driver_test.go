@@ -74,7 +74,7 @@ func TestConvertDriverContracts(t *testing.T) {
 		{name: "-f json is JSON lines with the --json keys", args: []string{"convert", "-t", "xql", "-f", "json", good},
 			stdout: []string{`"format":"default"`, `"output":"// Title: Good\n`}, jsonLines: 1},
 		{name: "--json carries the formatted output", args: []string{"convert", "-t", "kql", "-p", "sentinel-asim", "-f", "sentinel-rule", "--json", described},
-			stdout: []string{`"format":"sentinel-rule"`, `"output":"id: 0c6d1524-634a-4f6e-a210-ea2de1718e43\n`}, jsonLines: 1},
+			stdout: []string{`"format":"sentinel-rule"`, `"output":"---\nid: 0c6d1524-634a-4f6e-a210-ea2de1718e43\n`}, jsonLines: 1},
 		{name: "invalid file gets a JSON line and the summary adds up", args: []string{"convert", "-t", "xql", "--json", dir}, code: 1,
 			stdout:    []string{`"path":"` + filepath.Join(dir, "c_invalid.yml") + `","id":"","title":""`, `"error":{"message":"unknown modifier`, `"line":6,"column":21}`},
 			stderr:    []string{"c_invalid.yml:6:21:", "converted 1 of 3 rules (2 failed: 1 invalid rule, 1 unsupported logsource)"},
