@@ -61,6 +61,9 @@ func NewConverter(b Backend, opt Options) (*Converter, error) {
 		chosen = append(chosen, p)
 	}
 	c.pipelines = pipeline.Combine(chosen...)
+	if err := checkState(b, c.pipelines); err != nil {
+		return nil, err
+	}
 	formats := FormatsOf(b)
 	c.format = opt.Format
 	if c.format == "" {

@@ -58,6 +58,8 @@ func TestConvertDriverContracts(t *testing.T) {
 	os.WriteFile(filepath.Join(empty, "notes.txt"), []byte("no rules here"), 0o644)
 	filterFile := filepath.Join(t.TempDir(), "f.yml")
 	os.WriteFile(filterFile, []byte(filterOtherLogsource), 0o644)
+	typo := filepath.Join(t.TempDir(), "typo.yml")
+	os.WriteFile(typo, []byte("name: typo\ntransformations:\n  - type: set_state\n    key: spl.indx\n    val: main\n"), 0o644)
 	anyFilter := filepath.Join(t.TempDir(), "any.yml")
 	os.WriteFile(anyFilter, []byte(strings.Replace(filterOtherLogsource, "rules:\n        - 0c6d1524-634a-4f6e-a210-ea2de1718e43", "rules: any", 1)), 0o644)
 
@@ -92,6 +94,8 @@ func TestConvertDriverContracts(t *testing.T) {
 			stdout: []string{`contains "evil"`}, notStderr: []string{"b_unsupported", "c_invalid"}},
 		{name: "- reads stdin", stdin: goodRule, args: []string{"convert", "-t", "xql", "--json", "-"},
 			stdout: []string{`"path":"<stdin>"`, `"title":"Good"`}, jsonLines: 1},
+		{name: "a pipeline state key no target reads fails at load", args: []string{"convert", "-t", "spl", "-p", typo, good}, code: 2,
+			stderr: []string{"typo.yml:4:10: pipeline typo: set_state key \"spl.indx\" is read by no target"}},
 		{name: "stdin errors are positioned", stdin: invalidRule, args: []string{"check", "-"}, code: 1, stderr: []string{"<stdin>:6:21:"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
