@@ -56,8 +56,9 @@ func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
 func (*Backend) DefaultPipelines() []string { return []string{"xdr-data"} }
 
 // Formats implements backends.Formatter: "default" is the documented hunt
-// layout with a comment header, "plain" one query per line.
-func (*Backend) Formats() []string { return []string{"default", "plain"} }
+// layout with a comment header, "plain" one query per line,
+// "xsiam-correlation" a Cortex XSIAM correlation rule (xsiam.go).
+func (*Backend) Formats() []string { return []string{"default", "plain", "xsiam-correlation"} }
 
 // isFieldName reports what XQL accepts unquoted: identifiers, and dotted
 // XDM names such as xdm.source.ipv4 (the pattern
@@ -120,6 +121,8 @@ func (x *converter) assemble(q ir.Expr, filter string, multiline bool) string {
 // Format implements backends.Formatter.
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
 	switch format {
+	case "xsiam-correlation":
+		return b.xsiamCorrelation(r, queries)
 	case "plain":
 		if len(r.Queries) == 0 {
 			// A correlation: its stages on one line, after its comment.
