@@ -303,8 +303,13 @@ func (x *renderer) list(ms []*ir.Match) (textquery.Fragment, bool, error) {
 		if vm.Values != nil {
 			return x.mappedList(ms, vm)
 		}
-		if vm.FileNameColumn != "" || vm.Empty != "" {
+		if vm.FileNameColumn != "" {
 			return textquery.Fragment{}, false, nil // one match per value
+		}
+		for _, m := range ms {
+			if _, isEmpty, _ := x.emptyMatch(m, vm); isEmpty {
+				return textquery.Fragment{}, false, nil
+			}
 		}
 		for _, m := range ms {
 			if x.refused(m, vm) != nil {

@@ -44,10 +44,10 @@ type valueMap struct {
 	// the file name, in this column. Only suffixes within the file name
 	// (endswith "\\name.exe" or "name.exe") are exact; anything else fails.
 	FileNameColumn string `json:"file_name_column"`
-	// Empty: the value the source writes for "none" ("-"), which the
-	// table holds as an empty value: F: "-" is isempty(F). Set only by a
-	// pipeline the user chooses (see the README); the built-in ones
-	// refuse the value instead.
+	// Empty: the value the source writes for "none" ("-" for a logon
+	// without an address), which the table may hold as an empty value or
+	// as the same text: F: "-" is (isempty(F) or F == "-"), right either
+	// way.
 	Empty  string `json:"empty"`
 	Why    string `json:"why"`
 	refuse *regexp.Regexp
@@ -304,8 +304,10 @@ func (x *renderer) fileNameMatch(m *ir.Match, vm *valueMap) (textquery.Fragment,
 	return textquery.Atom(col + " " + op + " " + lit), nil
 }
 
-// emptyMatch writes F: "<Empty>" as isempty(column) when the pipeline
-// declares that value as the table's empty one (ok false otherwise).
+// emptyMatch writes F: "<Empty>" as isempty(column) or column == "<Empty>"
+// when the pipeline declares that value as the source's "none" (ok false
+// otherwise): the table's reference does not say which of the two it
+// holds, and both forms together are exact whichever it is.
 func (x *renderer) emptyMatch(m *ir.Match, vm *valueMap) (textquery.Fragment, bool, error) {
 	if vm.Empty == "" {
 		return textquery.Fragment{}, false, nil
@@ -326,5 +328,9 @@ func (x *renderer) emptyMatch(m *ir.Match, vm *valueMap) (textquery.Fragment, bo
 	if err != nil {
 		return textquery.Fragment{}, true, err
 	}
-	return textquery.Atom("isempty(" + col + ")"), true, nil
+	lit, err := quote(text)
+	if err != nil {
+		return textquery.Fragment{}, true, sigma.Errorf(x.r.Source.File, m.Pos, "kql: %v", err)
+	}
+	return textquery.Fragment{Text: "isempty(" + col + ") or " + col + " == " + lit, Prec: textquery.PrecLow}, true, nil
 }
