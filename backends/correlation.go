@@ -33,6 +33,8 @@ type Correlation struct {
 	// ValueField is the mapped condition field of each rule for the
 	// value_* types, empty otherwise.
 	ValueField []string
+	// Method is how the timespan cuts time: Sliding or Tumbling.
+	Method CorrelationMethod
 }
 
 // GroupBy is one group-by column.
@@ -61,7 +63,7 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if !ok {
 		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
-	in := &Correlation{Source: corr}
+	in := &Correlation{Source: corr, Method: c.method}
 	var lowered []*ir.Rule
 	for _, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)

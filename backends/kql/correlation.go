@@ -89,6 +89,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
+	if c.Method == backends.Sliding {
+		return b.sliding(c, legs, timeCol, span)
+	}
 	agg, err := aggregate(c, timeCol)
 	if err != nil {
 		return nil, err

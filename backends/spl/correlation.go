@@ -50,6 +50,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "spl: %v", err)
 	}
+	if c.Method == backends.Sliding {
+		return sliding(c, span)
+	}
 	agg, err := aggregate(c)
 	if err != nil {
 		return nil, err

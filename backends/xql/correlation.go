@@ -27,11 +27,14 @@ var xqlOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "
 // ConvertCorrelation implements backends.CorrelationBackend.
 func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) {
 	src := c.Source
-	if src.ConditionExpr != nil {
-		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported; use a numeric condition")
-	}
 	if err := c.CheckGroupColumns("xql"); err != nil {
 		return nil, err
+	}
+	if c.Method == backends.Sliding {
+		return sliding(c)
+	}
+	if src.ConditionExpr != nil {
+		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported in tumbling windows; use a numeric condition")
 	}
 	agg, err := aggregate(c)
 	if err != nil {

@@ -17,7 +17,8 @@ const usage = `sigconv converts Sigma rules to Cortex XQL, Microsoft KQL and Spl
 Usage:
   sigconv check PATH...
   sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE] [-s|--skip-unsupported]
-                  [--without-pipeline] [--json] [--filter FILE]... PATH...
+                  [--without-pipeline] [--json] [--filter FILE]...
+                  [--correlation-method sliding|tumbling] PATH...
   sigconv list targets|pipelines|formats
   sigconv test [-update] [-v] DIR...
   sigconv help
@@ -25,7 +26,9 @@ Usage:
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
 -p takes a built-in pipeline name of the target (sigconv list pipelines) or a
 pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
-(filters found among the PATHs apply too).
+(filters found among the PATHs apply too). --correlation-method picks how a
+correlation's timespan cuts time: sliding (default; exact "within the timespan")
+or tumbling (fixed buckets).
 test runs a rule directory's golden tests (DIR/testdata/golden) and event tests
 (*.jsonl beside the rules or under DIR/testdata/events); -update rewrites goldens.
 `
