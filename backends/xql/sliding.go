@@ -26,7 +26,7 @@ import (
 // (.../timestamp_diff) truncates to whole units, so microseconds, the
 // finest part it has, keep the comparison exact. Cost: one numbering and
 // two lag passes over both rules' events in the searched range.
-func sliding(c *backends.Correlation) ([]string, error) {
+func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	if err := c.CheckSlidingPair("xql"); err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func sliding(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
 	}
-	search, err := correlationSearch(c)
+	search, err := b.correlationSearch(c)
 	if err != nil {
 		return nil, err
 	}
