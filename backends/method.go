@@ -53,7 +53,7 @@ func (c *Correlation) CheckSlidingPair(target string) error {
 	src := c.Source
 	span, _ := SpanText(src.Timespan)
 	optIn := fmt.Sprintf("use --correlation-method tumbling for fixed %s windows (events in neighbouring windows are then not correlated)", span)
-	if src.Type != "temporal" {
+	if src.Type != sigma.Temporal {
 		return c.Fail(src.TypePos, "%s: a sliding window is rendered exactly only for temporal correlations of two rules; for this %s correlation %s", target, src.Type, optIn)
 	}
 	if len(c.Rules) != 2 {
@@ -85,7 +85,7 @@ func bothRulesOnly(src *sigma.Correlation) bool {
 	}
 	holds := func(n float64) bool {
 		for _, cc := range src.Condition {
-			if !CompareCount(cc.Op, n, cc.Value) {
+			if !cc.Op.Holds(n, cc.Value) {
 				return false
 			}
 		}
@@ -121,23 +121,4 @@ func nameValue(e cond.Expr, names [2]string, matched [2]bool) (v, ok bool) {
 		return x && y, okx && oky
 	}
 	return false, false
-}
-
-// CompareCount applies a correlation condition operator.
-func CompareCount(op string, n, value float64) bool {
-	switch op {
-	case "gt":
-		return n > value
-	case "gte":
-		return n >= value
-	case "lt":
-		return n < value
-	case "lte":
-		return n <= value
-	case "eq":
-		return n == value
-	case "neq":
-		return n != value
-	}
-	return false
 }

@@ -82,25 +82,25 @@ func (m *CorrelationMatcher) checkCondition() error {
 		return sigma.Errorf(c.File, pos, "the reference matcher does not evaluate %s over sliding windows", what)
 	}
 	switch c.Type {
-	case "temporal":
+	case sigma.Temporal:
 		if !monotone(len(m.rules), m.temporalHolds) {
 			return refuse(c.ConditionPos, "a temporal condition that more matched rules can make false")
 		}
-	case "temporal_ordered":
+	case sigma.TemporalOrdered:
 		if len(c.Condition) > 0 || c.ConditionExpr != nil {
 			return refuse(c.ConditionPos, "a temporal_ordered condition")
 		}
-	case "event_count", "value_count":
+	case sigma.EventCount, sigma.ValueCount:
 		for _, cc := range c.Condition {
-			if cc.Op != "gt" && cc.Op != "gte" {
-				return refuse(cc.Pos, "condition "+cc.Op)
+			if !cc.Op.IsLower() {
+				return refuse(cc.Pos, "condition "+string(cc.Op))
 			}
 		}
-		if c.Type == "value_count" && c.Field == "" {
+		if c.Type == sigma.ValueCount && c.Field == "" {
 			return refuse(c.ConditionPos, "value_count without a field")
 		}
 	default:
-		return refuse(c.TypePos, "correlation type "+c.Type)
+		return refuse(c.TypePos, "correlation type "+string(c.Type))
 	}
 	return nil
 }
@@ -163,22 +163,7 @@ func (m *CorrelationMatcher) nameHolds(e cond.Expr, set uint) bool {
 
 func countHolds(conds []sigma.CorrelationCondition, n float64) bool {
 	for _, cc := range conds {
-		ok := false
-		switch cc.Op {
-		case "gt":
-			ok = n > cc.Value
-		case "gte":
-			ok = n >= cc.Value
-		case "lt":
-			ok = n < cc.Value
-		case "lte":
-			ok = n <= cc.Value
-		case "eq":
-			ok = n == cc.Value
-		case "neq":
-			ok = n != cc.Value
-		}
-		if !ok {
+		if !cc.Op.Holds(n, cc.Value) {
 			return false
 		}
 	}
@@ -270,13 +255,13 @@ func (m *CorrelationMatcher) anyWindow(hits []hit) bool {
 func (m *CorrelationMatcher) windowHolds(w []hit) bool {
 	c := m.corr
 	switch c.Type {
-	case "temporal":
+	case sigma.Temporal:
 		var set uint
 		for _, h := range w {
 			set |= 1 << h.rule
 		}
 		return m.temporalHolds(set)
-	case "temporal_ordered":
+	case sigma.TemporalOrdered:
 		next, last := 0, time.Time{}
 		for _, h := range w {
 			if h.rule == next && (next == 0 || h.t.After(last)) {
@@ -287,13 +272,13 @@ func (m *CorrelationMatcher) windowHolds(w []hit) bool {
 			}
 		}
 		return false
-	case "event_count":
+	case sigma.EventCount:
 		seen := map[int]bool{}
 		for _, h := range w {
 			seen[h.event] = true
 		}
 		return countHolds(c.Condition, float64(len(seen)))
-	case "value_count":
+	case sigma.ValueCount:
 		seen := map[string]bool{}
 		for _, h := range w {
 			if h.has {
