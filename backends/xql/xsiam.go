@@ -27,7 +27,7 @@ import (
 // Choices, each exact whichever way the product reads it:
 //   - xql_query is the plain format's query (no "// Title" header: the
 //     title, description and techniques have fields of their own here);
-//     a correlation keeps its one "// sigconv: tumbling windows" note.
+//     a correlation keeps its one "// sigconv: ..." window note.
 //   - alert_fields is empty with mapping_strategy AUTO: the query returns
 //     xdr_data's own columns, which XSIAM maps itself; sigconv has no
 //     documented list of alert field names to map them to by hand.

@@ -171,7 +171,7 @@ func TestXSIAMCorrelationOfCorrelation(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := checkInsert(t, body)[0]
-	if r["xql_query"] != plain || !strings.HasPrefix(plain, "// sigconv: tumbling 1h windows") {
+	if r["xql_query"] != plain || !strings.HasPrefix(plain, "// sigconv: sliding 1h window") {
 		t.Errorf("xql_query %q, plain %q", r["xql_query"], plain)
 	}
 	if r["search_window"] != "70 minutes" || r["suppression_duration"] != "70 minutes" || r["suppression_enabled"] != true {
