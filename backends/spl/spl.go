@@ -234,7 +234,10 @@ func sourceTerms(r *ir.Rule) ([]string, error) {
 		return out, nil
 	}
 	source := channel
-	if prefix != "" {
+	// The prefix is written with or without its colon ("WinEventLog" and
+	// "WinEventLog:" both give source="WinEventLog:<channel>"): Splunk
+	// sources are "<prefix>:<channel>", never with two colons.
+	if prefix = strings.TrimSuffix(prefix, ":"); prefix != "" {
 		source = prefix + ":" + channel
 	}
 	if !stateValue.MatchString(source) {
