@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/collection"
+	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -300,12 +301,8 @@ func summary(outcomes []outcome, failed int) string {
 }
 
 func reasonOf(err error) string {
-	var d *sigma.Diagnostic
-	if errors.As(err, &d) && d.Reason != "" {
-		return string(d.Reason)
-	}
-	if errors.As(err, &d) && strings.Contains(d.Message, "correlation") {
-		return string(sigma.ReasonCorrelation)
+	if r := diag.ReasonOf(err); r != "" {
+		return string(r)
 	}
 	return "other"
 }
