@@ -12,7 +12,8 @@ import (
 // the same name are an error before anything is written.
 func TestConvertOutputDir(t *testing.T) {
 	src := newRepo(t, map[string]string{
-		"a/good.yml":        goodRule,
+		// sentinel-rule requires a description.
+		"a/good.yml":        strings.Replace(goodRule, "title: Good\n", "title: Good\ndescription: Finds evil.\n", 1),
 		"b/unsupported.yml": "title: Nowhere\nlogsource:\n    product: nosuch\n    service: nosuch\ndetection:\n    sel:\n        a: b\n    condition: sel\n",
 	})
 	for _, tc := range []struct {
