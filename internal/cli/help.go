@@ -49,7 +49,7 @@ YAML stream from standard input) to the target's query language, in input order.
   -t, --target TARGET        xql, kql or spl (aliases: sigconv list targets)
   -p, --pipeline NAME|FILE   a built-in pipeline of the target, or a pipeline YAML file; repeatable
   -f, --format FORMAT        output format of the target (sigconv list formats)
-  -o, --output FILE|DIR      write to FILE, or one file per rule into an existing directory DIR
+  -o, --output FILE|DIR      write to FILE, or one file per rule file into DIR (existing, or ending in /)
   -s, --skip-unsupported     exit 0 when rules fail to convert (errors are still printed)
       --without-pipeline     use the rules' own field names, no pipeline
       --json                 one JSON object per rule and line (the documented contract)

@@ -30,7 +30,8 @@ func outputDir(o string) string {
 // extensions name the files of "-o DIR" by target and format, as the
 // content is deployed: Sentinel analytics rules are YAML files, Splunk
 // saved searches and ES correlation searches .conf files, API bodies
-// (XSIAM correlation rules, Defender custom detections) JSON files.
+// (XSIAM correlation rules, Defender custom detections) JSON files. The
+// test of -o DIR fails when a registered format has none.
 var extensions = map[string]string{
 	"kql/default":            ".kql",
 	"kql/plain":              ".kql",
