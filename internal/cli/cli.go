@@ -20,6 +20,7 @@ Usage:
                   [--without-pipeline] [--json] [--filter FILE]... PATH...
   sigconv list targets|pipelines|formats
   sigconv test [-update] [-v] DIR...
+  sigconv serve [--addr 127.0.0.1:8080] [--export DIR]
   sigconv help
 
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
@@ -28,6 +29,8 @@ pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
 (filters found among the PATHs apply too).
 test runs a rule directory's golden tests (DIR/testdata/golden) and event tests
 (*.jsonl beside the rules or under DIR/testdata/events); -update rewrites goldens.
+serve runs the browser playground (conversion in WebAssembly, nothing leaves the
+page); --export DIR writes its static files instead.
 `
 
 // Main runs the command line and returns the exit status.
@@ -45,6 +48,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runList(args[1:], stdout, stderr)
 	case "test":
 		return runTest(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
