@@ -42,10 +42,8 @@ func Serve(ctx context.Context, addr string, site *Site, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		if ip := net.ParseIP(host); (ip == nil && host != "localhost") || (ip != nil && !ip.IsLoopback()) {
-			fmt.Fprintf(out, "warning: %s is reachable from other machines\n", addr)
-		}
+	if !loopback(addr) {
+		fmt.Fprintf(out, "warning: %s is reachable from other machines\n", addr)
 	}
 	fmt.Fprintf(out, "sigconv playground: http://%s/\n", ln.Addr())
 	srv := &http.Server{Handler: Handler(site), ReadHeaderTimeout: 10 * time.Second}
@@ -57,4 +55,17 @@ func Serve(ctx context.Context, addr string, site *Site, out io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// loopback reports whether addr listens on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

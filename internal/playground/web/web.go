@@ -105,20 +105,37 @@ func BuildWasm(dir string) error {
 
 // Export writes the whole site into dir, ready for any static web server.
 func Export(site fs.FS, dir string) error {
-	return fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
+	written := map[string]bool{}
+	err := fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		target := filepath.Join(dir, filepath.FromSlash(p))
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			return os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755)
 		}
-		data, err := fs.ReadFile(site, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
+		written[p] = true
+		return copyFile(site, p, dir)
 	})
+	if err != nil {
+		return err
+	}
+	// An overlay lists the directory of its first layer only.
+	for _, f := range WasmFiles {
+		if !written[f] {
+			if err := copyFile(site, f, dir); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func copyFile(site fs.FS, name, dir string) error {
+	data, err := fs.ReadFile(site, name)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), data, 0o644)
 }
 
 // overlay serves names from the first file system that has them.
