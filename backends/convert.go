@@ -125,7 +125,7 @@ func (c *Converter) Convert(r *sigma.Rule) (*Result, error) {
 func (c *Converter) ConvertFiltered(r *sigma.Rule, filters []*sigma.Filter) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, sigma.Errorf(r.File, r.Pos, "internal error converting rule for %s: %v", c.backend.Name(), p)
+			res, err = nil, sigma.Errorf(r.File, r.Pos, "internal error converting rule for %s: %v", c.backend.Name(), p).WithReason(sigma.ReasonInternal)
 		}
 	}()
 	_, processed, err := c.process(r, func(*sigma.Rule) []*sigma.Filter { return filters })

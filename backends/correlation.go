@@ -54,7 +54,7 @@ func (c *Correlation) Fail(pos sigma.Pos, format string, args ...any) error {
 func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p)
+			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p).WithReason(sigma.ReasonInternal)
 		}
 	}()
 	cb, ok := c.backend.(CorrelationBackend)
@@ -75,6 +75,10 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if err := c.mapCorrelationFields(in, lowered); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
+	// Target-independent checks run here once, not in every backend.
+	if err := in.CheckGroupColumns(c.backend.Name()); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	queries, err := cb.ConvertCorrelation(in)
 	if err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
@@ -87,8 +91,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	return &Result{Rule: synthetic, Queries: queries, Output: out}, nil
 }
 
-// process lowers a rule, applies its filters, then the pipelines; it
-// returns the lowered rule too, for mapping fields later.
+// process lowers a rule, applies its meta-filters, then the pipelines,
+// and folds the pipelines' added conditions into each query; it returns
+// the lowered rule too, for mapping fields later.
 func (c *Converter) process(r *sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (*ir.Rule, *ir.Rule, error) {
 	lowered, err := ir.Lower(r)
 	if err != nil {
@@ -100,7 +105,12 @@ func (c *Converter) process(r *sigma.Rule, filtersFor func(*sigma.Rule) []*sigma
 		}
 	}
 	processed, err := pipeline.Apply(c.pipelines, lowered)
-	return lowered, processed, err
+	if err != nil {
+		return nil, nil, err
+	}
+	// One tree per query: the pipelines' added conditions are part of
+	// it, so no backend can leave them out.
+	return lowered, processed.Combined(), nil
 }
 
 func label(r *sigma.Rule) string {

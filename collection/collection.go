@@ -93,7 +93,7 @@ func (c *Collection) CorrelationRules(corr *sigma.Correlation) ([]*sigma.Rule, e
 	for _, ref := range corr.Rules {
 		r := c.Lookup(ref.Ref)
 		if r == nil {
-			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules being converted (give its file too)", ref.Ref))
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules being converted (give its file too)", ref.Ref).WithReason(sigma.ReasonCorrelation))
 			continue
 		}
 		out = append(out, r)

@@ -230,3 +230,22 @@ type Filter struct {
 	AnyRule   bool
 	Detection Detection
 }
+
+// Rules returns the file's valid detection rules, in file order.
+func (f *File) Rules() []*Rule { return documentsOf[*Rule](f) }
+
+// Correlations returns the file's valid correlation rules, in file order.
+func (f *File) Correlations() []*Correlation { return documentsOf[*Correlation](f) }
+
+// Filters returns the file's valid meta-filters, in file order.
+func (f *File) Filters() []*Filter { return documentsOf[*Filter](f) }
+
+func documentsOf[T Document](f *File) []T {
+	var out []T
+	for _, d := range f.Documents {
+		if t, ok := d.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}

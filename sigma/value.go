@@ -337,3 +337,33 @@ func (s String) Normalize() String {
 	}
 	return String{Parts: parts, Cased: s.Cased}
 }
+
+// KindName names a value's kind as a rule author knows it ("regex",
+// "cidr", "fieldref", …), for messages; Go type names never reach users.
+func KindName(v Value) string {
+	switch v := v.(type) {
+	case String:
+		return "string"
+	case Null:
+		return "null"
+	case Bool:
+		return "boolean"
+	case Number:
+		return "number"
+	case Regex:
+		return "regex (re)"
+	case CIDR:
+		return "cidr"
+	case Compare:
+		return "comparison (" + v.Op.String() + ")"
+	case Exists:
+		return "exists"
+	case FieldRef:
+		return "fieldref"
+	case TimePart:
+		return "time part (" + v.Part + ")"
+	case Raw:
+		return "raw"
+	}
+	return "unknown"
+}

@@ -187,7 +187,7 @@ type assign struct {
 func (b *Backend) legQuery(l leg, tags []assign) (string, error) {
 	cp := *l.r
 	if len(cp.Queries) > 1 {
-		cp.Queries = []ir.Expr{&ir.Or{Args: cp.Queries}}
+		cp.Queries = []ir.Expr{ir.AnyOf(cp.Queries)}
 	}
 	cp.Fields = nil
 	qs, err := b.queries(&cp, " ")

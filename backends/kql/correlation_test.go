@@ -203,7 +203,7 @@ SecurityEvent | where EventID in (4624, 4625) | extend sigconv_rule = @"d", sigc
 // note, json with the correlation's metadata, sentinel-rule looking back
 // one timespan more than its hourly schedule.
 func TestCorrelationFormats(t *testing.T) {
-	doc := correlationDoc("type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\nid: 0e5a6b8e-0000-4000-8000-000000000001\nlevel: high\ntags:\n    - attack.execution")
+	doc := correlationDoc("type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\nid: 0e5a6b8e-0000-4000-8000-000000000001\nlevel: high\ndescription: d\ntags:\n    - attack.execution")
 	def, err := backendtest.Last(t, kqlConverter(t, "defender-xdr", "default"), doc)
 	if err != nil {
 		t.Fatal(err)

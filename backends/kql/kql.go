@@ -258,11 +258,17 @@ func projection(t table, fields []string) (string, []string) {
 
 // Formats implements backends.Formatter: "default" is the multi-line
 // query, "plain" one query per line, "sentinel-rule" a Microsoft Sentinel
-// scheduled analytic rule in the YAML of the Azure-Sentinel repository.
-func (*Backend) Formats() []string { return []string{"default", "plain", "sentinel-rule"} }
+// scheduled analytic rule in the YAML of the Azure-Sentinel repository,
+// "defender-detection" a Defender XDR custom detection (defender.go).
+func (*Backend) Formats() []string {
+	return []string{"default", "plain", "sentinel-rule", "defender-detection"}
+}
 
 // Format implements backends.Formatter.
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
+	if format == "defender-detection" {
+		return b.defenderDetection(r, queries)
+	}
 	if r.Correlation != nil {
 		return b.formatCorrelation(format, r, queries)
 	}

@@ -103,7 +103,7 @@ func ruleStages(r *ir.Rule) ([]string, error) {
 	}
 	q := r.Queries[0]
 	if len(r.Queries) > 1 {
-		q = &ir.Or{Args: r.Queries}
+		q = ir.AnyOf(r.Queries)
 	}
 	p, err := render(r, append(append([]ir.Expr(nil), r.Filters...), q))
 	if err != nil {

@@ -16,32 +16,58 @@ import (
 // "Backslashes": https://help.splunk.com/splunk-enterprise/search/search-manual/9.4/search-primer/backslashes).
 // It has no single-character wildcard and no escape for '*' (same page),
 // so a '?' wildcard or a literal '*' cannot be said there. Refused too:
-// cased strings (case-sensitive matching is left to | where, whose
-// comparisons are case-sensitive), the empty string (whether field=""
-// matches an empty value is not documented), control characters (a line
-// break must never reach a query), backticks (macro expansion runs before
-// parsing, also inside quotes) and text that is not UTF-8.
+//   - a '*' between two pieces of text ("a*b"): Splunk warns that a
+//     wildcard in the middle of a string "might return inconsistent
+//     results", especially with punctuation (search primer, "Wildcards",
+//     https://help.splunk.com/splunk-enterprise/search/search-manual/9.3/search-primer/wildcards),
+//     since the search is answered from the index's segmented terms;
+//   - a value that is only wildcards (F="*" or F=*): whether it matches a
+//     field whose value is empty is not documented, so isnotnull() in
+//     | where says "present, any value" exactly;
+//   - cased strings (case-sensitive matching is left to | where, whose
+//     comparisons are case-sensitive), the empty string (whether field=""
+//     matches an empty value is not documented), control characters and
+//     Unicode line separators (a line break must never reach a query),
+//     backticks (macro expansion runs before parsing, also inside quotes)
+//     and text that is not UTF-8.
 func searchSafe(s sigma.String) bool {
-	if s.Cased || len(s.Normalize().Parts) == 0 {
+	if s.Cased {
 		return false
 	}
-	for _, p := range s.Parts {
+	parts := s.Normalize().Parts
+	if len(parts) == 0 {
+		return false
+	}
+	if shape, _ := s.Shape(); shape == sigma.ShapeAny {
+		return false
+	}
+	for i, p := range parts {
 		switch p.Kind {
 		case sigma.WildSingle, sigma.Placeholder:
 			return false
-		case sigma.Literal:
-			if !utf8.ValidString(p.Text) {
+		case sigma.WildMulti:
+			if i > 0 && i < len(parts)-1 {
 				return false
 			}
-			for i := 0; i < len(p.Text); i++ {
-				c := p.Text[i]
-				if c == '*' || c == '`' || c < 0x20 || c == 0x7f {
-					return false
-				}
+		case sigma.Literal:
+			if !utf8.ValidString(p.Text) || strings.ContainsAny(p.Text, "*`") || hasLineBreakRune(p.Text) {
+				return false
 			}
 		}
 	}
 	return true
+}
+
+// hasLineBreakRune reports ASCII and C1 control characters and the
+// Unicode line and paragraph separators (U+0085, U+2028, U+2029), which
+// some readers of a query take as the end of a line.
+func hasLineBreakRune(text string) bool {
+	for _, r := range text {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
 }
 
 // searchQuote writes a search-safe string as a quoted search value:
@@ -121,6 +147,10 @@ func regexLiteral(text string) (string, error) {
 			b.WriteRune(r)
 		case r == '\\' || r == '"' || r == '`' || r == '\'' || r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x{%x}`, r)
+		case r >= 0x80 && r <= 0x9f, r == '\u2028', r == '\u2029':
+			// \x{85} means U+0085 only when PCRE runs in UTF mode, a
+			// byte otherwise; a raw separator could end a line.
+			return "", fmt.Errorf("value contains the line-breaking character U+%04X, which SPL cannot carry exactly", r)
 		case r == ' ':
 			// Spelled as an escape so that no (?x) flag written elsewhere
 			// could make it insignificant.
@@ -136,6 +166,11 @@ func regexLiteral(text string) (string, error) {
 // modifiers) for match(). Quotes, backticks and control characters are
 // spelled as \x{..}; escapes written in the rule are kept.
 func sigmaRegex(re sigma.Regex) (string, error) {
+	for _, r := range re.Pattern {
+		if (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+			return "", fmt.Errorf("regular expression contains the line-breaking character U+%04X, which SPL cannot carry exactly", r)
+		}
+	}
 	body, err := textquery.QuoteSafeRegex(re.Pattern, "\"`", "spl")
 	if err != nil {
 		return "", err
@@ -147,4 +182,37 @@ type placeholderError string
 
 func (e placeholderError) Error() string {
 	return "unresolved placeholder %" + string(e) + "% (expand modifier): pass a pipeline with value_placeholders and vars"
+}
+
+// keywordRegex is the unanchored PCRE of a keyword: it occurs anywhere in
+// the text, so wildcards at either end add nothing and are dropped.
+func keywordRegex(s sigma.String) (string, error) {
+	parts := s.Normalize().Parts
+	for len(parts) > 0 && parts[0].Kind == sigma.WildMulti {
+		parts = parts[1:]
+	}
+	for len(parts) > 0 && parts[len(parts)-1].Kind == sigma.WildMulti {
+		parts = parts[:len(parts)-1]
+	}
+	var b strings.Builder
+	if !s.Cased {
+		b.WriteString("(?i)")
+	}
+	for _, p := range parts {
+		switch p.Kind {
+		case sigma.Literal:
+			lit, err := regexLiteral(p.Text)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(lit)
+		case sigma.WildMulti:
+			b.WriteString("(?s:.*)")
+		case sigma.WildSingle:
+			b.WriteString("(?s:.)")
+		case sigma.Placeholder:
+			return "", placeholderError(p.Text)
+		}
+	}
+	return b.String(), nil
 }

@@ -53,24 +53,16 @@ func searchMatch(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 		if !searchSafe(v) {
 			return textquery.Fragment{}, errNeedsWhere
 		}
-		if shape, _ := v.Shape(); shape == sigma.ShapeAny {
-			return textquery.Atom(f + "=*"), nil
-		}
 		return textquery.Atom(f + "=" + searchQuote(v)), nil
 	case sigma.Number:
 		return textquery.Atom(f + "=" + v.String()), nil
 	case sigma.Bool:
 		return textquery.Atom(f + `="` + boolText(v.Value) + `"`), nil
-	case sigma.Null:
-		// field!=* never matches; NOT field=* finds events without it
-		// (pySigma-backend-splunk PR #46, citing "Use fields to retrieve
-		// events").
-		return textquery.Fragment{Text: "NOT " + f + "=*", Prec: textquery.PrecNot}, nil
-	case sigma.Exists:
-		if v.Value {
-			return textquery.Atom(f + "=*"), nil
-		}
-		return textquery.Fragment{Text: "NOT " + f + "=*", Prec: textquery.PrecNot}, nil
+	case sigma.Null, sigma.Exists:
+		// Whether F=* matches a field whose value is empty is not
+		// documented, so neither F=* nor NOT F=* is exact; isnull() and
+		// isnotnull() in | where are.
+		return textquery.Fragment{}, errNeedsWhere
 	case sigma.Compare:
 		return textquery.Atom(f + v.Op.String() + v.Value.String()), nil
 	case sigma.CIDR:
@@ -87,19 +79,16 @@ func searchMatch(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 	return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: value type %T is not supported", m.Value)
 }
 
-// searchKeyword renders a keyword as a quoted term: the search command
-// looks for it in _raw, Splunk's own meaning of a keyword search.
+// searchKeyword sends every keyword to | where. A Sigma keyword is a
+// substring of the event, but a search term matches whole indexed terms
+// (segments split at breakers such as spaces and punctuation: "Event
+// segmentation and searching"), so "a" would miss "xaz" and NOT "a" would
+// pass it. match(_raw, ...) in | where searches the raw text exactly; it
+// reads every event the other terms select, which costs more than a term
+// lookup.
 func searchKeyword(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
-	switch v := m.Value.(type) {
-	case sigma.String:
-		if v.HasPlaceholders() {
-			return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: %v", placeholderOf(v))
-		}
-		if searchSafe(v) {
-			return textquery.Atom(searchQuote(v)), nil
-		}
-	case sigma.Number:
-		return textquery.Atom(`"` + v.String() + `"`), nil
+	if v, ok := m.Value.(sigma.String); ok && v.HasPlaceholders() {
+		return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: %v", placeholderOf(v))
 	}
 	return textquery.Fragment{}, errNeedsWhere
 }

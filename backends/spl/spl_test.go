@@ -49,9 +49,20 @@ var constructs = []struct {
 	{"contains", "    sel:\n        CommandLine|contains: 'abc'\n    condition: sel", `CommandLine="*abc*"`},
 	{"startswith", "    sel:\n        CommandLine|startswith: 'abc'\n    condition: sel", `CommandLine="abc*"`},
 	{"endswith", "    sel:\n        Image|endswith: '\\cmd.exe'\n    condition: sel", `Image="*\\cmd.exe"`},
-	{"inner wildcard", "    sel:\n        CommandLine: 'a*b'\n    condition: sel", `CommandLine="a*b"`},
-	{"lone star", "    sel:\n        CommandLine: '*'\n    condition: sel", `CommandLine=*`},
+	// A '*' between two pieces of text is answered from segmented index
+	// terms ("might return inconsistent results", Wildcards page), so it
+	// goes to | where; a leading or trailing '*' stays in the search.
+	{"inner wildcard", "    sel:\n        CommandLine: 'a*b'\n    condition: sel",
+		"*\n| where match('CommandLine', \"(?i)\\\\Aa(?s:.*)b\\\\z\")"},
+	{"inner wildcard in a path", "    sel:\n        CommandLine|contains: 'C:\\Users\\\\*\\AppData'\n    condition: sel",
+		"*\n| where match('CommandLine', \"(?i)\\\\A(?s:.*)C:\\\\x{5c}Users\\\\x{5c}(?s:.*)\\\\x{5c}AppData(?s:.*)\\\\z\")"},
+	// Whether F=* matches an empty value is not documented: isnotnull()
+	// and isnull() are exact either way.
+	{"lone star", "    sel:\n        CommandLine: '*'\n    condition: sel", "*\n| where isnotnull('CommandLine')"},
+	{"contains empty", "    sel:\n        CommandLine|contains: ''\n    condition: sel", "*\n| where isnotnull('CommandLine')"},
 	{"list is IN", "    sel:\n        CommandLine:\n            - a\n            - b*\n    condition: sel", `CommandLine IN ("a", "b*")`},
+	{"list with an inner wildcard", "    sel:\n        CommandLine:\n            - a\n            - b*c\n    condition: sel",
+		"*\n| where match('CommandLine', \"(?i)\\\\Aa\\\\z\") OR match('CommandLine', \"(?i)\\\\Ab(?s:.*)c\\\\z\")"},
 	{"all is and", "    sel:\n        CommandLine|contains|all:\n            - a\n            - b\n    condition: sel", `CommandLine="*a*" CommandLine="*b*"`},
 	{"pipemagic pipes", "    sel:\n        CommandLine|contains:\n            - '\\\\\\\\.\\\\pipe\\\\1.'\n            - '\\\\\\\\.\\\\pipe\\\\magic3301'\n    condition: sel",
 		`CommandLine IN ("*\\\\.\\pipe\\1.*", "*\\\\.\\pipe\\magic3301*")`},
@@ -62,11 +73,17 @@ var constructs = []struct {
 	{"number", "    sel:\n        EventID: 4688\n    condition: sel", `EventID=4688`},
 	{"compare", "    sel:\n        Size|gte: 1024\n    condition: sel", `Size>=1024`},
 	{"bool", "    sel:\n        Flag: true\n    condition: sel", `Flag="true"`},
-	{"null", "    sel:\n        CommandLine: null\n    condition: sel", `NOT CommandLine=*`},
-	{"not null has no NOT NOT", "    sel:\n        CommandLine: null\n    condition: not sel", `CommandLine=*`},
-	{"exists", "    sel:\n        CommandLine|exists: true\n    condition: sel", `CommandLine=*`},
-	{"not exists", "    sel:\n        CommandLine|exists: false\n    condition: sel", `NOT CommandLine=*`},
-	{"keywords", "    keywords:\n        - 'evil thing'\n        - 'bad*'\n    condition: keywords", `"evil thing" OR "bad*"`},
+	{"null", "    sel:\n        CommandLine: null\n    condition: sel", "*\n| where isnull('CommandLine')"},
+	{"not null has no NOT NOT", "    sel:\n        CommandLine: null\n    condition: not sel", "*\n| where isnotnull('CommandLine')"},
+	{"exists", "    sel:\n        CommandLine|exists: true\n    condition: sel", "*\n| where isnotnull('CommandLine')"},
+	{"not exists", "    sel:\n        CommandLine|exists: false\n    condition: sel", "*\n| where isnull('CommandLine')"},
+	// Keywords are substrings of the event, not indexed terms.
+	{"keywords", "    keywords:\n        - 'evil thing'\n        - 'bad*'\n    condition: keywords",
+		"*\n| where match(_raw, \"(?i)evil\\\\x{20}thing\") OR match(_raw, \"(?i)bad\")"},
+	{"keyword with ?", "    keywords:\n        - 'a?b'\n    condition: keywords", "*\n| where match(_raw, \"(?i)a(?s:.)b\")"},
+	{"keyword number", "    keywords:\n        - 4688\n    condition: keywords", "*\n| where match(_raw, \"(?i)4688\")"},
+	{"not keyword", "    sel:\n        A: x\n    keywords:\n        - 'a.b'\n    condition: sel and not keywords",
+		"A=\"x\"\n| where NOT (match(_raw, \"(?i)a\\\\.b\"))"},
 	{"not", "    sel:\n        CommandLine|contains: a\n    filter:\n        Image|endswith: '.exe'\n    condition: sel and not filter",
 		`CommandLine="*a*" NOT Image="*.exe"`},
 	{"not of a list groups", "    sel:\n        CommandLine|contains: a\n    filter:\n        Image:\n            - x\n            - y\n    condition: sel and not filter",
@@ -108,7 +125,9 @@ var constructs = []struct {
 	{"negated leaves are null-safe", "    sel:\n        A: x\n    re:\n        CommandLine|re: 'a'\n    condition: sel and not re",
 		"A=\"x\"\n| where NOT (isnotnull('CommandLine') AND match('CommandLine', \"a\"))"},
 	{"keyword in where", "    keywords:\n        - 'evil'\n    re:\n        CommandLine|re: 'a'\n    condition: keywords or re",
-		"*\n| where searchmatch(\"\\\"evil\\\"\") OR match('CommandLine', \"a\")"},
+		"*\n| where match(_raw, \"(?i)evil\") OR match('CommandLine', \"a\")"},
+	{"negated fieldref guards both fields", "    sel:\n        A: x\n    ref:\n        CommandLine|fieldref: ParentCommandLine\n    condition: sel and not ref",
+		"A=\"x\"\n| where NOT (isnotnull('CommandLine') AND isnotnull('ParentCommandLine') AND lower('CommandLine')==lower('ParentCommandLine'))"},
 	{"cidr in where", "    ip:\n        SourceIp|cidr: '10.0.0.0/8'\n    re:\n        CommandLine|re: 'a'\n    condition: ip or re",
 		"*\n| where cidrmatch(\"10.0.0.0/8\", 'SourceIp') OR match('CommandLine', \"a\")"},
 }
@@ -134,7 +153,8 @@ func TestUnsupportedConstructs(t *testing.T) {
 		{"fieldref contains", "    sel:\n        A|fieldref|contains: B\n    condition: sel", "spl: fieldref with contains"},
 		{"placeholder", "    sel:\n        A|expand: '%servers%'\n    condition: sel", "unresolved placeholder %servers%"},
 		{"time part", "    sel:\n        T|hour: 3\n    condition: sel", "time-part modifier hour"},
-		{"keyword with ?", "    keywords:\n        - 'a?b'\n    re:\n        A|re: x\n    condition: keywords or re", "7:11: spl: keyword"},
+		{"line separator", "    sel:\n        A: \"a\\u2028b\"\n    condition: sel", "7:12: spl: value contains the line-breaking character U+2028"},
+		{"next line in a regex", "    sel:\n        A|re: \"a\\x85b\"\n    condition: sel", "U+0085, which SPL cannot carry"},
 		{"field name with quote", "    sel:\n        \"a'b\": x\n    condition: sel", `field name "a'b" cannot be written`},
 	}
 	for _, tc := range cases {

@@ -43,11 +43,15 @@ func whereDialect(r *ir.Rule, negated map[*ir.Match]bool) *textquery.Dialect {
 // guard ANDs isnotnull(field) before a comparison that would otherwise be
 // null on a missing field. Null and existence tests need none.
 func guard(field string, f textquery.Fragment, v sigma.Value) textquery.Fragment {
-	switch v.(type) {
+	guards := "isnotnull(" + evalField(field) + ") AND "
+	switch v := v.(type) {
 	case sigma.Null, sigma.Exists:
 		return f
+	case sigma.FieldRef:
+		// Both sides: lower(F)==lower(null) is null too.
+		guards += "isnotnull(" + evalField(v.Field) + ") AND "
 	}
-	text := "isnotnull(" + evalField(field) + ") AND " + f.Text
+	text := guards + f.Text
 	return textquery.Fragment{Text: text, Prec: textquery.PrecHigh}
 }
 
@@ -112,7 +116,7 @@ func whereMatch(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 	case sigma.TimePart:
 		return fail("time-part modifier %s is not supported by the spl backend", v.Part)
 	}
-	return fail("value type %T is not supported", m.Value)
+	return fail("a %s value is not supported", sigma.KindName(m.Value))
 }
 
 type failFunc func(format string, args ...any) (textquery.Fragment, error)
@@ -146,24 +150,28 @@ func whereFieldRef(f string, v sigma.FieldRef, fail failFunc) (textquery.Fragmen
 	return textquery.Atom("lower(" + f + ")==lower(" + g + ")"), nil
 }
 
-// whereKeyword keeps the search command's meaning of a keyword inside an
-// eval expression with searchmatch(), which runs a search string against
-// the event (Comparison and Conditional functions page).
+// whereKeyword searches the raw event text for a keyword with match() and
+// an unanchored PCRE: a substring anywhere in _raw, case-insensitive
+// unless cased, as Sigma defines keywords (see searchKeyword).
 func whereKeyword(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
-	var term string
+	var re string
+	var err error
 	switch v := m.Value.(type) {
 	case sigma.String:
-		if !searchSafe(v) {
-			return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos,
-				"spl: keyword %q cannot be searched exactly: the search command has no single-character wildcard, no escape for a literal '*' and no case-sensitive keyword search", v.Sigma())
-		}
-		term = searchQuote(v)
+		re, err = keywordRegex(v)
 	case sigma.Number:
-		term = `"` + v.String() + `"`
+		re, err = keywordRegex(sigma.Plain(v.String()))
+	case sigma.Bool:
+		re, err = keywordRegex(sigma.Plain(boolText(v.Value)))
+	case sigma.Regex:
+		re, err = sigmaRegex(v)
 	default:
-		return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: keyword of type %T is not supported", m.Value)
+		return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: a keyword cannot be a %s value", sigma.KindName(m.Value))
 	}
-	return textquery.Atom("searchmatch(" + evalString(term) + ")"), nil
+	if err != nil {
+		return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "spl: keyword: %v", err)
+	}
+	return textquery.Atom("match(_raw, " + evalString(re) + ")"), nil
 }
 
 // negatedLeaves records the matches under an odd number of NOTs.

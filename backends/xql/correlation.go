@@ -41,7 +41,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "xql: %v", err)
 	}
-	search, err := correlationSearch(c)
+	search, err := b.correlationSearch(c)
 	if err != nil {
 		return nil, err
 	}
@@ -58,13 +58,14 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 // correlationSearch renders the stages that select and tag the events of
 // every referenced rule: the first rule's dataset and filter, the others
 // through union.
-func correlationSearch(c *backends.Correlation) ([]string, error) {
+func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
 	var stages []string
 	for i, r := range c.Rules {
 		if !label.MatchString(c.Labels[i]) {
 			return nil, c.Fail(c.Source.Rules[i].Pos, "xql: rule reference %q cannot be used as a label", c.Labels[i])
 		}
-		d := dialect(r, false)
+		x := b.converter(r)
+		d := x.dialect(false)
 		var parts []string
 		for _, q := range r.Queries {
 			f, err := d.RenderRule(r, q)
@@ -77,11 +78,9 @@ func correlationSearch(c *backends.Correlation) ([]string, error) {
 		if len(parts) > 1 {
 			filter = "(" + strings.Join(parts, ") or (") + ")"
 		}
-		dataset := r.Table
-		if dataset == "" {
-			dataset = "xdr_data"
-		}
-		sub := []string{"dataset = " + dataset, "filter " + filter, "alter " + strings.Join(tags(c, i), ", ")}
+		sub := []string{"dataset = " + x.dataset()}
+		sub = append(sub, x.alters(r.Queries...)...)
+		sub = append(sub, "filter "+filter, "alter "+strings.Join(tags(c, i), ", "))
 		if i == 0 {
 			stages = append(stages, sub...)
 		} else {

@@ -16,21 +16,16 @@ const usage = `sigconv converts Sigma rules to Cortex XQL, Microsoft KQL and Spl
 
 Usage:
   sigconv check PATH...
-  sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE] [-s|--skip-unsupported]
+  sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE|DIR] [-s|--skip-unsupported]
                   [--without-pipeline] [--json] [--filter FILE]... PATH...
   sigconv list targets|pipelines|formats
-  sigconv test [-update] [-v] DIR...
+  sigconv test [-update] [--targets LIST] [--junit FILE] [-v] DIR...
   sigconv serve [--addr 127.0.0.1:8080] [--export DIR]
-  sigconv help
+  sigconv version
+  sigconv help [COMMAND]
 
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
--p takes a built-in pipeline name of the target (sigconv list pipelines) or a
-pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
-(filters found among the PATHs apply too).
-test runs a rule directory's golden tests (DIR/testdata/golden) and event tests
-(*.jsonl beside the rules or under DIR/testdata/events); -update rewrites goldens.
-serve runs the browser playground (conversion in WebAssembly, nothing leaves the
-page); --export DIR writes its static files instead.
+"sigconv COMMAND --help" lists a command's flags, one per line.
 `
 
 // Main runs the command line and returns the exit status.
@@ -39,21 +34,28 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	switch args[0] {
-	case "check":
-		return runCheck(args[1:], stdout, stderr)
-	case "convert":
-		return runConvert(args[1:], stdout, stderr)
-	case "list":
-		return runList(args[1:], stdout, stderr)
-	case "test":
-		return runTest(args[1:], stdout, stderr)
-	case "serve":
-		return runServe(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	cmd, rest := args[0], args[1:]
+	if _, known := commandHelp[cmd]; known && wantsHelp(rest) {
+		writeHelp(stdout, cmd)
 		return 0
 	}
-	fmt.Fprintf(stderr, "sigconv: unknown command %q\n\n%s", args[0], usage)
+	switch cmd {
+	case "check":
+		return runCheck(rest, stdout, stderr)
+	case "convert":
+		return runConvert(rest, stdout, stderr)
+	case "list":
+		return runList(rest, stdout, stderr)
+	case "test":
+		return runTest(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version())
+		return 0
+	case "help", "-h", "--help":
+		return runHelp(rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "sigconv: unknown command %q\n\n%s", cmd, usage)
 	return 2
 }

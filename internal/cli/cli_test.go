@@ -208,3 +208,48 @@ func TestFilterChangesTheRightRule(t *testing.T) {
 		t.Errorf("a filter naming no converted rule must fail: %d %s", code, errs)
 	}
 }
+
+// A correlation whose reference cannot be resolved fails with a list of
+// diagnostics; its --json line must still carry the reference's position.
+func TestConvertJSONCorrelationErrorPosition(t *testing.T) {
+	corr := `title: Corr
+correlation:
+    type: event_count
+    rules:
+        - nosuchrule
+    group-by:
+        - Computer
+    timespan: 5m
+    condition:
+        gte: 2
+`
+	dir := ruleDir(t, map[string]string{"a_good.yml": goodRule, "b_corr.yml": corr})
+	code, out, _ := run("convert", "-t", "xql", "--json", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	var got struct {
+		Title string
+		Error *struct {
+			Message      string
+			Line, Column int
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
+		t.Fatalf("last line not JSON: %v\n%s", err, out)
+	}
+	if got.Title != "Corr" || got.Error == nil || got.Error.Line != 5 || got.Error.Column != 11 {
+		t.Errorf("correlation error line lacks its position (want 5:11): %s", lines[len(lines)-1])
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/collection"
+	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -79,7 +80,8 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	out := stdout
-	if o := a.value("output"); o != "" {
+	outDir := outputDir(a.value("output"))
+	if o := a.value("output"); o != "" && outDir == "" {
 		f, err := os.Create(o)
 		if err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
@@ -96,7 +98,15 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	outcomes, invalid := convertFiles(conv, loadFiles(paths), loadFiles(filterPaths), stderr)
-	failed := report(w, stderr, conv, outcomes, a.bools["json"])
+	var failed int
+	if outDir != "" {
+		if failed, err = writeDir(outDir, conv, outcomes, a.bools["json"], stderr); err != nil {
+			fmt.Fprintln(stderr, "sigconv convert:", err)
+			return 2
+		}
+	} else {
+		failed = report(w, stderr, conv, outcomes, a.bools["json"])
+	}
 	if len(outcomes) > 1 || failed > 0 {
 		fmt.Fprintln(stderr, summary(outcomes, failed))
 	}
@@ -114,7 +124,7 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"]}
 	for _, p := range a.values["pipeline"] {
 		if !isYAML(p) {
-			opt.Pipelines = append(opt.Pipelines, p)
+			opt.Pipelines = append(opt.Pipelines, pipelineName(b.Name(), p))
 			continue
 		}
 		data, err := os.ReadFile(p)
@@ -291,12 +301,8 @@ func summary(outcomes []outcome, failed int) string {
 }
 
 func reasonOf(err error) string {
-	var d *sigma.Diagnostic
-	if errors.As(err, &d) && d.Reason != "" {
-		return string(d.Reason)
-	}
-	if errors.As(err, &d) && strings.Contains(d.Message, "correlation") {
-		return string(sigma.ReasonCorrelation)
+	if r := diag.ReasonOf(err); r != "" {
+		return string(r)
 	}
 	return "other"
 }

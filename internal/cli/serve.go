@@ -13,6 +13,19 @@ import (
 	"github.com/sigconv/sigconv/internal/playground/web"
 )
 
+func init() {
+	commandHelp["serve"] = `usage: sigconv serve [--addr ADDR] [--export DIR]
+
+Serves the browser playground: a page that converts rules with sigconv
+compiled to WebAssembly, so a rule never leaves the browser. Runs until
+interrupted. The .wasm is built with the go command when it is not embedded.
+
+      --addr ADDR    listen address (default 127.0.0.1:8080, loopback only)
+      --export DIR   write the page's static files to DIR for any web server, and exit
+  -h, --help         this help
+`
+}
+
 var serveFlags = flagSpec{
 	values: map[string]string{"--addr": "addr", "--export": "export"},
 	bools:  map[string]string{},

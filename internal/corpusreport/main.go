@@ -7,7 +7,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	_ "github.com/sigconv/sigconv/backends/all"
+	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/internal/corpus"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -73,10 +73,9 @@ func line(target string, opt backends.Options, conv *backends.Converter, rules [
 	reasons := map[string]int{}
 	for _, r := range rules {
 		if _, err := conv.Convert(r); err != nil {
-			var d *sigma.Diagnostic
-			reason := "other"
-			if errors.As(err, &d) && d.Reason != "" {
-				reason = string(d.Reason)
+			reason := string(diag.ReasonOf(err))
+			if reason == "" {
+				reason = "other"
 			}
 			reasons[reason]++
 			continue

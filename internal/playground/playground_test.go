@@ -21,67 +21,73 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errs.String()
 }
 
-// The page's PipeMagic example converts to exactly what
-// `sigconv convert -t T [-f F] rules/` prints, for every target and format.
+// sameAsCLI checks that the page's conversion of the PipeMagic text is what
+// `sigconv convert ARGS rules/` does: same exit status, same output, same
+// messages. Positions differ on purpose: the CLI's are in the rule files,
+// the page's in the one text that holds them all.
+func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
+	t.Helper()
+	req.Text = playground.PipeMagicText()
+	code, want, wantErr := runCLI(t, append(append([]string{"convert"}, args...), "../../rules")...)
+	got := playground.Convert(req)
+	if req.Format == "json" {
+		// The json format names the source file: the CLI's path, the page's rule.yml.
+		want = jsonFile.ReplaceAllString(want, `"file":"rule.yml"`)
+	}
+	if got.Status != code {
+		t.Errorf("%v: exit status %d, CLI %d", args, got.Status, code)
+	}
+	if got.Output != want {
+		t.Errorf("%v: the playground's output differs from the CLI's\n--- playground\n%s\n--- cli\n%s", args, got.Output, want)
+	}
+	var cliMsgs, pageMsgs []string
+	for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
+		if line != "" && !strings.HasPrefix(line, "converted ") {
+			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(line, ""))
+		}
+	}
+	for _, d := range got.Diagnostics {
+		pageMsgs = append(pageMsgs, d.Message)
+	}
+	if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
+		t.Errorf("%v: messages\n%q\nCLI\n%q", args, pageMsgs, cliMsgs)
+	}
+	if wantSummary := summaryLine.FindString(wantErr); got.Summary != wantSummary {
+		t.Errorf("%v: summary %q, CLI %q", args, got.Summary, wantSummary)
+	}
+}
+
+var summaryLine = regexp.MustCompile(`(?m)^converted .*$`)
+
+// The page's PipeMagic example converts as `sigconv convert -t T [-f F]
+// rules/` does, for every target and format.
 func TestPipeMagicMatchesCLI(t *testing.T) {
-	text := playground.PipeMagicText()
 	for _, target := range playground.Targets() {
 		for _, format := range target.Formats {
-			args := []string{"convert", "-t", target.Name}
-			req := playground.Request{Target: target.Name, Text: text}
+			args := []string{"-t", target.Name}
+			req := playground.Request{Target: target.Name}
 			if format != "default" {
 				args = append(args, "-f", format)
 				req.Format = format
 			}
-			code, want, _ := runCLI(t, append(args, "../../rules")...)
-			got := playground.Convert(req)
-			if code != 0 || got.Status != 0 {
-				t.Fatalf("%v: CLI exit %d, playground %d %+v", args, code, got.Status, got.Diagnostics)
-			}
-			if format == "json" {
-				// The json format names the source file: the CLI's path, the page's rule.yml.
-				want = jsonFile.ReplaceAllString(want, `"file":"rule.yml"`)
-			}
-			if got.Output != want {
-				t.Errorf("%s -f %s: playground output differs from the CLI's\n--- playground\n%s\n--- cli\n%s", target.Name, format, got.Output, want)
-			}
-			if got.Summary != "converted 3 of 3 rules" || len(got.Diagnostics) != 0 {
-				t.Errorf("%s -f %s: summary %q, diagnostics %+v", target.Name, format, got.Summary, got.Diagnostics)
-			}
+			sameAsCLI(t, req, args...)
+		}
+	}
+	// The three targets' default output is the issue's promise: all converted.
+	for _, target := range []string{"xql", "kql", "spl"} {
+		if got := playground.Convert(playground.Request{Target: target, Text: playground.PipeMagicText()}); got.Status != 0 || got.Summary != "converted 3 of 3 rules" {
+			t.Errorf("%s: status %d, %q", target, got.Status, got.Summary)
 		}
 	}
 }
 
-// Every built-in pipeline and --without-pipeline behave as the CLI's -p.
+// Every built-in pipeline and --without-pipeline behave as the CLI's.
 func TestPipelinesMatchCLI(t *testing.T) {
-	text := playground.PipeMagicText()
 	for _, target := range playground.Targets() {
 		for _, p := range target.Pipelines {
-			code, want, wantErr := runCLI(t, "convert", "-t", target.Name, "-p", p.Name, "../../rules")
-			got := playground.Convert(playground.Request{Target: target.Name, Pipelines: []string{p.Name}, Text: text})
-			if got.Output != want || got.Status != code {
-				t.Errorf("%s -p %s: status %d vs CLI %d; output\n%s\nCLI\n%s", target.Name, p.Name, got.Status, code, got.Output, want)
-			}
-			// Same messages; the CLI's positions are in the rule files, the
-			// page's in the one text that holds them all.
-			var cliMsgs, pageMsgs []string
-			for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
-				if line != "" && !strings.HasPrefix(line, "converted ") {
-					cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(line, ""))
-				}
-			}
-			for _, d := range got.Diagnostics {
-				pageMsgs = append(pageMsgs, d.Message)
-			}
-			if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
-				t.Errorf("%s -p %s: messages\n%q\nCLI\n%q", target.Name, p.Name, pageMsgs, cliMsgs)
-			}
+			sameAsCLI(t, playground.Request{Target: target.Name, Pipelines: []string{p.Name}}, "-t", target.Name, "-p", p.Name)
 		}
-		code, want, _ := runCLI(t, "convert", "-t", target.Name, "--without-pipeline", "../../rules")
-		got := playground.Convert(playground.Request{Target: target.Name, WithoutPipeline: true, Text: text})
-		if got.Output != want || got.Status != code {
-			t.Errorf("%s --without-pipeline: status %d vs CLI %d; output\n%s\nCLI\n%s", target.Name, got.Status, code, got.Output, want)
-		}
+		sameAsCLI(t, playground.Request{Target: target.Name, WithoutPipeline: true}, "-t", target.Name, "--without-pipeline")
 	}
 }
 
