@@ -21,8 +21,9 @@ var convertFlags = flagSpec{
 		"-p": "pipeline", "--pipeline": "pipeline",
 		"-f": "format", "--format": "format",
 		"-o": "output", "--output": "output",
-		"--filter":  "filter",
-		"--exclude": "exclude",
+		"--filter":             "filter",
+		"--exclude":            "exclude",
+		"--correlation-method": "correlation-method",
 	},
 	bools: map[string]string{
 		"-s": "skip", "--skip-unsupported": "skip",
@@ -162,7 +163,7 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"]}
+	opt := backends.Options{Format: a.value("format"), WithoutPipeline: a.bools["without-pipeline"], CorrelationMethod: a.value("correlation-method")}
 	for _, p := range a.values["pipeline"] {
 		if !isYAML(p) {
 			opt.Pipelines = append(opt.Pipelines, pipelineName(b.Name(), p))

@@ -29,15 +29,20 @@ func outputDir(o string) string {
 
 // extensions name the files of "-o DIR" by target and format, as the
 // content is deployed: Sentinel analytics rules are YAML files, Splunk
-// saved searches a .conf file.
+// saved searches and ES correlation searches .conf files, API bodies
+// (XSIAM correlation rules, Defender custom detections) JSON files. The
+// test of -o DIR fails when a registered format has none.
 var extensions = map[string]string{
-	"kql/default":       ".kql",
-	"kql/plain":         ".kql",
-	"kql/sentinel-rule": ".yaml",
-	"spl/default":       ".spl",
-	"spl/savedsearches": ".conf",
-	"xql/default":       ".xql",
-	"xql/plain":         ".xql",
+	"kql/default":            ".kql",
+	"kql/plain":              ".kql",
+	"kql/sentinel-rule":      ".yaml",
+	"kql/defender-detection": ".json",
+	"spl/default":            ".spl",
+	"spl/savedsearches":      ".conf",
+	"spl/es-correlation":     ".conf",
+	"xql/default":            ".xql",
+	"xql/plain":              ".xql",
+	"xql/xsiam-correlation":  ".json",
 }
 
 // outputExt is the file extension for the converter's output.
