@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 
-	"github.com/sigconv/sigconv/sigma"
+	"github.com/sigconv/sigconv/driver"
 )
 
 // ConvertText runs `sigconv convert ARGS path` on YAML text held in memory
@@ -27,20 +26,12 @@ func ConvertText(args []string, path string, data []byte, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
+	asJSON := jsonOutput(a)
 	conv, err := newConverter(a)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	outcomes, invalid := convertFiles(conv, []*sigma.File{sigma.ParseFile(path, data)}, nil, stderr)
-	failed := report(w, stderr, conv, outcomes, a.bools["json"])
-	if len(outcomes) > 1 || failed > 0 {
-		fmt.Fprintln(stderr, summary(outcomes, failed))
-	}
-	if invalid > 0 || (failed > 0 && !a.bools["skip"]) {
-		return 1
-	}
-	return 0
+	set := driver.Resolve(driver.Parse(driver.Source{Path: path, Data: data}), nil)
+	return convertSet(a, conv, set, asJSON, stdout, "", stderr)
 }
