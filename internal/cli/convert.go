@@ -81,6 +81,12 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return loadExit(err)
 	}
+	return convertSet(a, conv, asJSON, set, stdout, stderr)
+}
+
+// convertSet is the second half of convert, shared with ConvertText:
+// convert the resolved set and write results, summary and exit status.
+func convertSet(a *parsedArgs, conv *backends.Converter, asJSON bool, set *driver.Set, stdout, stderr io.Writer) int {
 	opt := driver.Options{}
 	total := set.Count(opt)
 	if total == 0 {
