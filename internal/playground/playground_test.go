@@ -31,7 +31,7 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	code, want, wantErr := runCLI(t, append(append([]string{"convert"}, args...), "../../rules")...)
 	got := playground.Convert(req)
 	if req.Format == "json" {
-		// The json format names the source file: the CLI's path, the page's rule.yml.
+		// The JSON lines name the source file: the CLI's path, the page's rule.yml.
 		want = jsonFile.ReplaceAllString(want, `"path":"rule.yml"`)
 	}
 	if got.Status != code {
