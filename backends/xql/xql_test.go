@@ -56,6 +56,9 @@ var constructs = []struct {
 		`CommandLine contains "\\.\pipe\1." or CommandLine contains "\\.\pipe\magic3301"`},
 	{"regex", "    sel:\n        CommandLine|re: '^a.*b$'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:^a.*b$)(?s:.*)"`},
 	{"regex ignorecase", "    sel:\n        CommandLine|re|i: 'abc'\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:abc)(?s:.*)"`},
+	{"regex leading flags hoisted", "    sel:\n        CommandLine|re: '(?i)abc'\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:abc)(?s:.*)"`},
+	{"regex leading flags merged", "    sel:\n        CommandLine|re|i: '(?s)a.c'\n    condition: sel", `CommandLine ~= "(?is)(?s:.*)(?:a.c)(?s:.*)"`},
+	{"regex scoped flags kept", "    sel:\n        CommandLine|re: 'a(?i:bc)'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:a(?i:bc))(?s:.*)"`},
 	{"regex with quote and escaped backslash", "    sel:\n        CommandLine|re: 'a\"b\\\\'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:a\x{22}b\x{5c})(?s:.*)"`},
 	{"cidr v4", "    sel:\n        SourceIp|cidr: '10.0.0.0/8'\n    condition: sel", `SourceIp incidr "10.0.0.0/8"`},
 	{"cidr v6", "    sel:\n        SourceIp|cidr: 'fe80::/10'\n    condition: sel", `SourceIp incidr6 "fe80::/10"`},
@@ -110,6 +113,9 @@ func TestUnsupportedConstructs(t *testing.T) {
 		{"field name", "    sel:\n        'a b': x\n    condition: sel", `field name "a b" cannot be written`},
 		{"placeholder", "    sel:\n        A|expand: '%servers%'\n    condition: sel", "unresolved placeholder %servers%"},
 		{"time part", "    sel:\n        T|hour: 3\n    condition: sel", "time-part modifier hour"},
+		{"look-ahead", "    sel:\n        A|re: 'a(?=b)'\n    condition: sel", "7:15: xql: regular expression is not RE2 syntax"},
+		{"back-reference", "    sel:\n        A|re: '(a)\\1'\n    condition: sel", "not RE2 syntax"},
+		{"flags after the start", "    sel:\n        A|re: 'a(?i)b'\n    condition: sel", "sets flags with (?i) after its start"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
