@@ -68,7 +68,7 @@ func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
 		d := x.dialect(false)
 		var parts []string
 		for _, q := range r.Queries {
-			f, err := d.RenderRule(r, q)
+			f, err := d.RenderRule(r, x.prepare(q))
 			if err != nil {
 				return nil, err
 			}

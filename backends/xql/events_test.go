@@ -310,3 +310,33 @@ func TestRefusedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestIPv6Columns: xdr_data has action_remote_ip and action_remote_ip_v6;
+// an IPv6 value is compared with both, so the query is right wherever the
+// agent keeps the address, also under "not".
+func TestIPv6Columns(t *testing.T) {
+	const head = "title: t\nlogsource:\n    category: network_connection\n    product: windows\ndetection:\n" +
+		"    sel:\n        Image|endswith: '\\x.exe'\n    local:\n        DestinationIp|cidr:\n            - '10.0.0.0/8'\n            - 'fe80::/10'\n" +
+		"    loop:\n        DestinationIp: '::1'\n"
+	pair := func(name, ip string, inV6 bool) eventPair {
+		x := map[string]any{"event_type": "ENUM.NETWORK", "agent_os_type": "ENUM.AGENT_OS_WINDOWS", "actor_process_image_path": `C:\\x.exe`}
+		s := eval.Event{"Image": `C:\\x.exe`}
+		if ip != "" {
+			s["DestinationIp"] = ip
+			if inV6 {
+				x["action_remote_ip_v6"] = ip
+			} else {
+				x["action_remote_ip"] = ip
+			}
+		}
+		return eventPair{name: name, sigma: s, xdr: x}
+	}
+	var events []eventPair
+	for _, inV6 := range []bool{false, true} {
+		events = append(events, pair("v4 inside", "10.1.2.3", false), pair("v4 outside", "8.8.8.8", false),
+			pair("v6 link-local", "fe80::1", inV6), pair("v6 global", "2001:db8::1", inV6), pair("v6 loopback", "::1", inV6), pair("no address", "", inV6))
+	}
+	for _, cond := range []string{"sel and not local", "sel and local", "sel and loop", "sel and not loop"} {
+		t.Run(cond, func(t *testing.T) { checkEvents(t, head+"    condition: "+cond+"\n", true, events) })
+	}
+}

@@ -93,6 +93,7 @@ func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 	d := x.dialect(multiline)
 	var out []string
 	for _, q := range r.Queries {
+		q = x.prepare(q)
 		filter, err := d.RenderRule(r, q)
 		if err != nil {
 			return nil, err

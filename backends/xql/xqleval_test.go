@@ -2,6 +2,7 @@ package xql_test
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -141,6 +142,12 @@ func (e xcmp) eval(ev map[string]any, r reading) tri {
 		return fFalse
 	case "~=":
 		return truth(regexp.MustCompile(arg.Text).MatchString(s))
+	case "incidr", "incidr6":
+		// An address of the other family, or text that is no address,
+		// is not in the network.
+		pfx := netip.MustParsePrefix(arg.Text)
+		a, err := netip.ParseAddr(s)
+		return truth(err == nil && a.Is6() == (e.op == "incidr6") && pfx.Contains(a))
 	case ">", ">=", "<", "<=":
 		a, err1 := strconv.ParseFloat(s, 64)
 		b, err2 := strconv.ParseFloat(arg.Text, 64)
