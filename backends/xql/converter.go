@@ -16,10 +16,47 @@ type converter struct {
 	rule    *ir.Rule
 	schema  *Schema
 	checked bool
+	// caseSensitive: the rule has a case-sensitive part, so its query
+	// runs under config case_sensitive = true (see caseSensitive).
+	caseSensitive bool
 }
 
 func (b *Backend) converter(r *ir.Rule) *converter {
-	return &converter{b: b, rule: r, schema: b.schema, checked: slices.Contains(r.Pipelines, "xdr-data")}
+	return &converter{b: b, rule: r, schema: b.schema, checked: slices.Contains(r.Pipelines, "xdr-data"), caseSensitive: caseSensitive(r)}
+}
+
+// caseSensitive reports whether a rule has a case-sensitive part: a cased
+// string or a regex without the i modifier (Sigma regexes are
+// case-sensitive). No Cortex page says whether config case_sensitive =
+// false also folds ~=; if it did, such a part would silently fold. Such a
+// rule is written under config case_sensitive = true, where nothing folds
+// unless a regex says (?i), and its case-insensitive parts are written as
+// (?i) regexes: the same under either reading.
+func caseSensitive(r *ir.Rule) bool {
+	found := false
+	check := func(m *ir.Match) bool {
+		switch v := m.Value.(type) {
+		case sigma.String:
+			found = v.Cased
+		case sigma.Regex:
+			found = !v.IgnoreCase
+		}
+		return !found
+	}
+	for _, q := range append(append([]ir.Expr(nil), r.Filters...), r.Queries...) {
+		if !ir.Inspect(q, check) {
+			return true
+		}
+	}
+	return false
+}
+
+// config is the query's first stage.
+func (x *converter) config() string {
+	if x.caseSensitive {
+		return "config case_sensitive = true"
+	}
+	return "config case_sensitive = false"
 }
 
 func (x *converter) dataset() string {

@@ -41,13 +41,18 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "xql: %v", err)
 	}
-	search, err := b.correlationSearch(c)
+	sensitive := false
+	for _, r := range c.Rules {
+		sensitive = sensitive || caseSensitive(r)
+	}
+	search, err := b.correlationSearch(c, sensitive)
 	if err != nil {
 		return nil, err
 	}
+	config := (&converter{caseSensitive: sensitive}).config()
 	stages := []string{
 		"// sigconv: tumbling " + span + " windows (bin _time span = " + span + "); events in neighbouring windows are not correlated",
-		"config case_sensitive = false",
+		config,
 	}
 	stages = append(stages, search...)
 	stages = append(stages, "bin _time span = "+span)
@@ -57,14 +62,17 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 
 // correlationSearch renders the stages that select and tag the events of
 // every referenced rule: the first rule's dataset and filter, the others
-// through union.
-func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
+// through union. All run under one case setting (case_sensitive = true
+// when any rule has a case-sensitive part); a union sub-query states it
+// again, since no Cortex page says whether it inherits the outer one.
+func (b *Backend) correlationSearch(c *backends.Correlation, sensitive bool) ([]string, error) {
 	var stages []string
 	for i, r := range c.Rules {
 		if !label.MatchString(c.Labels[i]) {
 			return nil, c.Fail(c.Source.Rules[i].Pos, "xql: rule reference %q cannot be used as a label", c.Labels[i])
 		}
 		x := b.converter(r)
+		x.caseSensitive = sensitive
 		d := x.dialect(false)
 		var parts []string
 		for _, q := range r.Queries {
@@ -84,7 +92,7 @@ func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
 		if i == 0 {
 			stages = append(stages, sub...)
 		} else {
-			stages = append(stages, "union ("+strings.Join(sub, " | ")+")")
+			stages = append(stages, "union ("+x.config()+" | "+strings.Join(sub, " | ")+")")
 		}
 	}
 	return stages, nil
