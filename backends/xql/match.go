@@ -169,6 +169,11 @@ func literalSafe(s sigma.String) bool {
 				return false
 			}
 		}
+		// How XQL lexes a raw Unicode line separator inside "..." is not
+		// documented; the regex form writes it as an escape.
+		if strings.ContainsAny(p.Text, "\u0085\u2028\u2029") {
+			return false
+		}
 		// A backslash right before the closing quote or before a '*'
 		// wildcard is a corner the documentation does not settle ("\*"
 		// may read as an escaped asterisk), so such values take the regex

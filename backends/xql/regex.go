@@ -23,6 +23,7 @@ func regexValue(re sigma.Regex) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	body = textquery.SpellLineSeparators(body)
 	flags, body, err := leadingFlags(body)
 	if err != nil {
 		return "", err

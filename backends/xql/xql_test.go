@@ -83,6 +83,8 @@ var constructs = []struct {
 	{"trailing backslash", "    sel:\n        CommandLine|contains: 'C:\\Windows\\'\n    condition: sel", `CommandLine ~= "(?i)^(?s:.*)C:\x{5c}Windows\x{5c}(?s:.*)$"`},
 	{"backslash before wildcard", "    sel:\n        Image|startswith: 'C:\\Windows\\'\n    condition: sel", `Image ~= "(?i)^C:\x{5c}Windows\x{5c}(?s:.*)$"`},
 	{"newline", "    sel:\n        CommandLine: \"a\\nb\"\n    condition: sel", `CommandLine ~= "(?i)^a\x{a}b$"`},
+	{"line separator", "    sel:\n        CommandLine|contains: \"a\\u2028b\"\n    condition: sel", `CommandLine ~= "(?i)^(?s:.*)a\x{2028}b(?s:.*)$"`},
+	{"regex line separator", "    sel:\n        CommandLine|re|i: \"a\\u0085b\"\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:a\x{85}b)(?s:.*)"`},
 	{"pipe character stays in literal", "    sel:\n        CommandLine|contains: 'a | dataset = x'\n    condition: sel", `CommandLine contains "a | dataset = x"`},
 	{"not", "    sel:\n        CommandLine|contains: a\n    filter:\n        Image|endswith: '.exe'\n    condition: sel and not filter",
 		`CommandLine contains "a" and (Image = null or not (Image in ("*.exe")))`},
