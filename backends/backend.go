@@ -45,7 +45,38 @@ type Formatter interface {
 var (
 	mu       sync.RWMutex
 	registry = map[string]Backend{}
+	aliases  = map[string]string{} // alias -> registered name
 )
+
+// RegisterAlias makes alias a second name of the target registered (or
+// to be registered) as name, such as the names sigma-cli users type
+// ("splunk" for spl). It panics if the alias is taken: a programming
+// error at init time.
+func RegisterAlias(alias, name string) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[alias]; dup {
+		panic("backends: alias " + alias + " is a target name")
+	}
+	if _, dup := aliases[alias]; dup {
+		panic("backends: RegisterAlias called twice for " + alias)
+	}
+	aliases[alias] = name
+}
+
+// AliasesOf returns the aliases of a target name, sorted.
+func AliasesOf(name string) []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for a, n := range aliases {
+		if n == name {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Register makes a backend available by name. It panics if b is nil or
 // the name is taken: both are programming errors at init time.
@@ -61,10 +92,13 @@ func Register(b Backend) {
 	registry[b.Name()] = b
 }
 
-// Lookup returns the backend registered under name.
+// Lookup returns the backend registered under name or one of its aliases.
 func Lookup(name string) (Backend, error) {
 	mu.RLock()
 	b, ok := registry[name]
+	if !ok && aliases[name] != "" {
+		b, ok = registry[aliases[name]]
+	}
 	mu.RUnlock()
 	if !ok {
 		known := Names()

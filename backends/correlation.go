@@ -33,6 +33,8 @@ type Correlation struct {
 	// ValueField is the mapped condition field of each rule for the
 	// value_* types, empty otherwise.
 	ValueField []string
+	// Method is how the timespan cuts time: Sliding or Tumbling.
+	Method CorrelationMethod
 }
 
 // GroupBy is one group-by column.
@@ -54,14 +56,14 @@ func (c *Correlation) Fail(pos sigma.Pos, format string, args ...any) error {
 func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p)
+			res, err = nil, sigma.Errorf(corr.File, corr.Pos, "internal error converting correlation for %s: %v", c.backend.Name(), p).WithReason(sigma.ReasonInternal)
 		}
 	}()
 	cb, ok := c.backend.(CorrelationBackend)
 	if !ok {
 		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
-	in := &Correlation{Source: corr}
+	in := &Correlation{Source: corr, Method: c.method}
 	var lowered []*ir.Rule
 	for _, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
@@ -73,6 +75,10 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		in.Labels = append(in.Labels, label(r))
 	}
 	if err := c.mapCorrelationFields(in, lowered); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
+	// Target-independent checks run here once, not in every backend.
+	if err := in.CheckGroupColumns(c.backend.Name()); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
 	queries, err := cb.ConvertCorrelation(in)
@@ -87,8 +93,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	return &Result{Rule: synthetic, Queries: queries, Output: out}, nil
 }
 
-// process lowers a rule, applies its filters, then the pipelines; it
-// returns the lowered rule too, for mapping fields later.
+// process lowers a rule, applies its meta-filters, then the pipelines,
+// and folds the pipelines' added conditions into each query; it returns
+// the lowered rule too, for mapping fields later.
 func (c *Converter) process(r *sigma.Rule, filtersFor func(*sigma.Rule) []*sigma.Filter) (*ir.Rule, *ir.Rule, error) {
 	lowered, err := ir.Lower(r)
 	if err != nil {
@@ -100,7 +107,12 @@ func (c *Converter) process(r *sigma.Rule, filtersFor func(*sigma.Rule) []*sigma
 		}
 	}
 	processed, err := pipeline.Apply(c.pipelines, lowered)
-	return lowered, processed, err
+	if err != nil {
+		return nil, nil, err
+	}
+	// One tree per query: the pipelines' added conditions are part of
+	// it, so no backend can leave them out.
+	return lowered, processed.Combined(), nil
 }
 
 func label(r *sigma.Rule) string {
@@ -149,18 +161,18 @@ func (c *Converter) mapCorrelationFields(in *Correlation, lowered []*ir.Rule) er
 // aliasField returns the field a group-by name stands for in one rule:
 // the alias's field for that rule, or the name itself.
 func aliasField(corr *sigma.Correlation, name string, r *sigma.Rule) (string, sigma.Pos, error) {
-	for _, a := range corr.Aliases {
-		if a.Name != name {
-			continue
-		}
+	field, a, ok := corr.GroupField(name, r)
+	switch {
+	case !ok:
+		return "", sigma.Pos{}, sigma.Errorf(corr.File, a.Pos, "alias %q has no field for rule %q; an alias must name a field for every rule", name, label(r))
+	case a != nil:
 		for _, kv := range a.Fields {
 			if kv.Key == r.Name || kv.Key == r.ID {
-				return kv.Value, kv.Pos, nil
+				return field, kv.Pos, nil
 			}
 		}
-		return "", sigma.Pos{}, sigma.Errorf(corr.File, a.Pos, "alias %q has no field for rule %q; an alias must name a field for every rule", name, label(r))
 	}
-	return name, corr.PosOf("correlation"), nil
+	return field, corr.PosOf("correlation"), nil
 }
 
 func (c *Converter) mapField(corr *sigma.Correlation, r *ir.Rule, field string, pos sigma.Pos) (string, error) {

@@ -41,7 +41,11 @@ type Rule struct {
 	// Set by processing pipelines. LogSource starts as the rule's own and
 	// may be changed by change_logsource.
 	LogSource sigma.LogSource
-	Filters   []Expr   // conditions added by pipelines, AND-ed before each query, in order
+	// Filters are the conditions pipelines add (add_condition), to be
+	// AND-ed before each query, in order. The converter folds them into
+	// Queries (see Combined) before a backend sees the rule, so a
+	// backend renders Queries alone and cannot drop them.
+	Filters   []Expr
 	Table     string   // dataset / table / index selected for the logsource
 	Fields    []string // output fields, mapped to target names
 	Pipelines []string // names of the pipelines applied, in order
@@ -67,6 +71,22 @@ func (r *Rule) Clone() *Rule {
 	return &c
 }
 
+// Combined returns the rule with its pipeline Filters AND-ed before each
+// query (flattened, filters first) and Filters empty: one tree per query
+// that says everything the query must match. r is not modified.
+func (r *Rule) Combined() *Rule {
+	if len(r.Filters) == 0 {
+		return r
+	}
+	c := r.Clone()
+	for i, q := range c.Queries {
+		args := append(append([]Expr(nil), r.Filters...), q)
+		c.Queries[i] = NewAnd(args...)
+	}
+	c.Filters = nil
+	return c
+}
+
 // Inspect calls f for every match of the tree in document order, until f
 // returns false.
 func Inspect(e Expr, f func(*Match) bool) bool {
@@ -90,4 +110,48 @@ func inspectAll(args []Expr, f func(*Match) bool) bool {
 		}
 	}
 	return true
+}
+
+// AnyOf ORs the queries of a rule into one tree, for targets that render
+// a rule as one search (a correlation's leg). The conditions every query
+// starts with — the pipelines' added conditions after Combined, shared
+// by pointer — are factored out: (F and q1) or (F and q2) becomes
+// F and (q1 or q2), which means the same and keeps F where a target
+// looks for its leading conditions.
+func AnyOf(queries []Expr) Expr {
+	if len(queries) == 1 {
+		return queries[0]
+	}
+	prefix := commonPrefix(queries)
+	if prefix == 0 {
+		return &Or{Args: queries}
+	}
+	shared := queries[0].(*And).Args[:prefix]
+	rests := make([]Expr, len(queries))
+	for i, q := range queries {
+		rests[i] = NewAnd(q.(*And).Args[prefix:]...)
+	}
+	return NewAnd(append(append([]Expr(nil), shared...), &Or{Args: rests})...)
+}
+
+// commonPrefix counts the leading conjuncts (the same nodes) that every
+// query has, leaving each query at least one of its own.
+func commonPrefix(queries []Expr) int {
+	var lists [][]Expr
+	for _, q := range queries {
+		a, ok := q.(*And)
+		if !ok {
+			return 0
+		}
+		lists = append(lists, a.Args)
+	}
+	n := 0
+	for {
+		for _, l := range lists {
+			if n >= len(l)-1 || l[n] != lists[0][n] {
+				return n
+			}
+		}
+		n++
+	}
 }

@@ -67,7 +67,7 @@ func TestMultiDocument(t *testing.T) {
 	if r.Date != "2024-01-02" || r.Modified != "2024-03-04" || r.Level != "medium" || r.Status != "test" {
 		t.Errorf("meta: %q %q %q %q", r.Date, r.Modified, r.Level, r.Status)
 	}
-	if r.Detection.Conditions[0].Pos != (Pos{15, 17}) {
+	if r.Detection.Conditions[0].Pos != (Pos{Line: 15, Column: 17}) {
 		t.Errorf("condition pos %s", r.Detection.Conditions[0].Pos)
 	}
 	if _, ok := r.Detection.Conditions[0].Expr.(*cond.Ident); !ok {
@@ -81,17 +81,17 @@ func TestMultiDocument(t *testing.T) {
 	if d := cmp.Diff([]KeyValue{{Key: "x_custom", Value: int64(1)}}, r.LogSource.Custom); d != "" {
 		t.Errorf("logsource custom: %s", d)
 	}
-	if r.PosOf("level") != (Pos{16, 1}) {
+	if r.PosOf("level") != (Pos{Line: 16, Column: 1}) {
 		t.Errorf("level key pos %s", r.PosOf("level"))
 	}
 
 	c := f.Documents[1].(*Correlation)
 	want := &Correlation{
-		Type: "value_count", Rules: []RuleRef{{Ref: "failed_logon", Pos: Pos{25, 11}}},
+		Type: "value_count", Rules: []RuleRef{{Ref: "failed_logon", Pos: Pos{Line: 25, Column: 11}}},
 		GroupBy: []string{"TargetUserName"}, Timespan: time.Hour, TimespanText: "1h",
-		Condition: []CorrelationCondition{{Op: "gte", Value: 10, Pos: Pos{29, 9}}},
-		Field:     "IpAddress", Fields: []string{"IpAddress"}, Generate: true, TypePos: Pos{23, 11},
-		Aliases: []Alias{{Name: "user", Pos: Pos{32, 9}, Fields: []KeyValueString{{Key: "failed_logon", Value: "TargetUserName", Pos: Pos{33, 13}}}}},
+		Condition: []CorrelationCondition{{Op: "gte", Value: 10, Pos: Pos{Line: 29, Column: 9}}},
+		Field:     "IpAddress", Fields: []string{"IpAddress"}, Generate: true, TypePos: Pos{Line: 23, Column: 11},
+		Aliases: []Alias{{Name: "user", Pos: Pos{Line: 32, Column: 9}, Fields: []KeyValueString{{Key: "failed_logon", Value: "TargetUserName", Pos: Pos{Line: 33, Column: 13}}}}},
 	}
 	if d := cmp.Diff(want, c, cmpopts.IgnoreFields(Correlation{}, "Meta")); d != "" {
 		t.Errorf("correlation (-want +got):\n%s", d)

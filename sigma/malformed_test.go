@@ -148,7 +148,7 @@ func TestMalformed(t *testing.T) {
 			}
 			for _, d := range errs {
 				if strings.Contains(d.Message, tc.want) {
-					if d.Pos != (Pos{tc.line, tc.col}) {
+					if d.Pos != (Pos{Line: tc.line, Column: tc.col}) {
 						t.Errorf("%q at %s, want %d:%d", tc.want, d.Pos, tc.line, tc.col)
 					}
 					if d.File != "bad.yml" {

@@ -172,7 +172,7 @@ type Condition struct {
 // Correlation is a Sigma correlation rule.
 type Correlation struct {
 	Meta
-	Type         string    // event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, value_percentile, value_median
+	Type         CorrelationType
 	Rules        []RuleRef // referenced rules, by id or name
 	GroupBy      []string  // group-by fields
 	Timespan     time.Duration
@@ -203,7 +203,7 @@ type RuleRef struct {
 
 // CorrelationCondition is one comparison of the aggregate, e.g. gte: 10.
 type CorrelationCondition struct {
-	Op    string // gt, gte, lt, lte, eq, neq
+	Op    CorrelationOp
 	Value float64
 	Pos   Pos
 }
@@ -229,4 +229,23 @@ type Filter struct {
 	Rules     []RuleRef // empty with AnyRule set means every rule
 	AnyRule   bool
 	Detection Detection
+}
+
+// Rules returns the file's valid detection rules, in file order.
+func (f *File) Rules() []*Rule { return documentsOf[*Rule](f) }
+
+// Correlations returns the file's valid correlation rules, in file order.
+func (f *File) Correlations() []*Correlation { return documentsOf[*Correlation](f) }
+
+// Filters returns the file's valid meta-filters, in file order.
+func (f *File) Filters() []*Filter { return documentsOf[*Filter](f) }
+
+func documentsOf[T Document](f *File) []T {
+	var out []T
+	for _, d := range f.Documents {
+		if t, ok := d.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/eval"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -52,16 +54,23 @@ type EventConfig struct {
 	Events fs.FS
 	// Options are passed to the matcher (placeholder values, filters).
 	Options eval.Options
+	// RulesDir and EventsDir, when set, are the directories Rules and
+	// Events were opened from: results and messages name files under
+	// them (as the user typed them, so relative to the current directory).
+	RulesDir, EventsDir string
 }
 
 // EventCase is one event with its expectation.
 type EventCase struct {
-	Rule   string // rule file, a path in EventConfig.Rules
+	Rule   string // rule file, a path in EventConfig.Rules (under RulesDir when set)
 	RuleID string // rule id (or title when it has none)
-	Source string // events file and line ("x.jsonl:3") or file and index ("x.json#2")
+	Source string // events file and line ("x.jsonl:3") or file and index ("x.json#2"), under EventsDir when set
 	Name   string // from the line's "name", or derived
 	Want   bool
 	Event  eval.Event
+	// Events is the event stream of a correlation case (Event is then
+	// nil).
+	Events []eval.TimedEvent
 }
 
 // EventResult is the outcome of one case. Err is set when the case could
@@ -75,6 +84,9 @@ type EventResult struct {
 	// Matched and Of count, for a regression directory, the events the
 	// rule matches and the events read.
 	Matched, Of int
+	// Explain, for a case whose rule did not do what it must, says which
+	// search identifiers were true and which false for the event.
+	Explain string
 }
 
 // Passed reports whether the case ran and the rule did what it must, or
@@ -91,12 +103,23 @@ func (r EventResult) String() string {
 		return fmt.Sprintf("%s: skipped: %s", name, r.Skip)
 	case r.Err != nil:
 		return fmt.Sprintf("%s: %v", name, r.Err)
+	case r.Events != nil && r.Want && !r.Got:
+		return fmt.Sprintf("%s: correlation %s does not fire on the events, but must", name, r.Rule)
+	case r.Events != nil && !r.Want && r.Got:
+		return fmt.Sprintf("%s: correlation %s fires on the events, but must not", name, r.Rule)
 	case r.Want && !r.Got:
-		return fmt.Sprintf("%s: rule %s does not match the event, but must", name, r.Rule)
+		return fmt.Sprintf("%s: rule %s does not match the event, but must%s", name, r.Rule, r.explained())
 	case !r.Want && r.Got:
-		return fmt.Sprintf("%s: rule %s matches the event, but must not", name, r.Rule)
+		return fmt.Sprintf("%s: rule %s matches the event, but must not%s", name, r.Rule, r.explained())
 	}
 	return name + ": ok"
+}
+
+func (r EventResult) explained() string {
+	if r.Explain == "" {
+		return ""
+	}
+	return " (" + r.Explain + ")"
 }
 
 // RunEvents runs every event test found in cfg.Events as a subtest named
@@ -136,8 +159,9 @@ func CheckEvents(cfg EventConfig) ([]EventResult, error) {
 			return err
 		}
 		switch {
-		case d.IsDir() && d.Name() == "testdata" && p != ".":
-			// Like rule files: a testdata tree is its own events root.
+		case d.IsDir() && p != "." && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")):
+			// Like rule files: a testdata tree is its own events root,
+			// and hidden folders hold no tests.
 			return fs.SkipDir
 		case d.IsDir():
 		case strings.HasSuffix(p, ".jsonl"):
@@ -147,14 +171,30 @@ func CheckEvents(cfg EventConfig) ([]EventResult, error) {
 		}
 		return nil
 	})
+	for i := range out {
+		out[i].Source = under(cfg.EventsDir, out[i].Source)
+		if out[i].Rule != "" {
+			out[i].Rule = under(cfg.RulesDir, out[i].Rule)
+		}
+	}
 	return out, err
+}
+
+// under names a path of a file system opened from dir as an OS path.
+func under(dir, p string) string {
+	if dir == "" {
+		return p
+	}
+	return filepath.Join(dir, filepath.FromSlash(p))
 }
 
 // compiled is a rule file's matchers, one per rule document.
 type compiled struct {
-	rules    []*sigma.Rule
-	matchers []*eval.Matcher
-	err      error
+	rules        []*sigma.Rule
+	matchers     []*eval.Matcher
+	corrs        []*sigma.Correlation
+	corrMatchers []*eval.CorrelationMatcher
+	err          error
 }
 
 type loader struct {
@@ -162,6 +202,9 @@ type loader struct {
 	matchers map[string]*compiled
 	idOnce   sync.Once
 	ids      map[string]string // rule id -> rule file
+	collOnce sync.Once
+	coll     *collection.Collection // every rule file, for correlations
+	collErr  error
 }
 
 // rule parses and compiles a rule file once.
@@ -176,7 +219,7 @@ func (l *loader) rule(name string) *compiled {
 		c.err = err
 		return c
 	}
-	f := sigma.ParseFile(name, data)
+	f := sigma.ParseFile(under(l.cfg.RulesDir, name), data)
 	if err := f.Diags.Err(); err != nil {
 		c.err = err
 		return c
@@ -194,8 +237,9 @@ func (l *loader) rule(name string) *compiled {
 		c.rules = append(c.rules, r)
 		c.matchers = append(c.matchers, m)
 	}
-	if len(c.rules) == 0 {
-		c.err = fmt.Errorf("%s: no detection rule in the file", name)
+	l.correlations(c, f)
+	if len(c.rules) == 0 && len(c.corrs) == 0 && c.err == nil {
+		c.err = fmt.Errorf("%s: no detection or correlation rule in the file", under(l.cfg.RulesDir, name))
 	}
 	return c
 }
@@ -217,20 +261,27 @@ func (l *loader) evaluate(c EventCase, sel string) []EventResult {
 		if ec.RuleID == "" {
 			ec.RuleID = r.Title
 		}
-		out = append(out, EventResult{EventCase: ec, Got: comp.matchers[i].Match(c.Event)})
+		res := EventResult{EventCase: ec, Got: comp.matchers[i].Match(c.Event)}
+		if res.Got != res.Want && c.Event != nil {
+			res.Explain = explain(r, comp.matchers[i], c.Event, l.cfg.Options)
+		}
+		out = append(out, res)
 	}
 	if len(out) == 0 {
-		return []EventResult{{EventCase: c, Err: fmt.Errorf("no rule with id or name %q in %s", sel, c.Rule)}}
+		return []EventResult{{EventCase: c, Err: fmt.Errorf("no rule with id or name %q in %s", sel, under(l.cfg.RulesDir, c.Rule))}}
 	}
 	return out
 }
 
-// eventLine is one line of a .jsonl events file.
+// eventLine is one line of a .jsonl events file: one event, or a
+// correlation's event stream.
 type eventLine struct {
-	Name  string          `json:"name"`
-	Match *bool           `json:"match"`
-	Rule  string          `json:"rule"`
-	Event json.RawMessage `json:"event"`
+	Name      string            `json:"name"`
+	Match     *bool             `json:"match"`
+	Rule      string            `json:"rule"`
+	Event     json.RawMessage   `json:"event"`
+	RawEvents []timedLine       `json:"events"`
+	Events    []eval.TimedEvent `json:"-"`
 }
 
 func (l *loader) jsonLines(p string) []EventResult {
@@ -256,10 +307,16 @@ func (l *loader) jsonLines(p string) []EventResult {
 		c := EventCase{Rule: rule, Source: fmt.Sprintf("%s:%d", p, n)}
 		line, ev, err := parseEventLine(sc.Bytes())
 		if err != nil {
-			out = append(out, EventResult{EventCase: c, Err: fmt.Errorf("%s:%d:%d: %v", p, n, errColumn(sc.Bytes(), err), err)})
+			out = append(out, EventResult{EventCase: c, Err: fmt.Errorf("%s:%d:%d: %v", under(l.cfg.EventsDir, p), n, errColumn(sc.Bytes(), err), err)})
 			continue
 		}
-		c.Name, c.Want, c.Event = line.Name, *line.Match, ev
+		c.Name, c.Want = line.Name, *line.Match
+		if line.Events != nil {
+			c.Events = line.Events
+			out = append(out, l.evaluateCorrelation(c, line.Rule)...)
+			continue
+		}
+		c.Event = ev
 		out = append(out, l.evaluate(c, line.Rule)...)
 	}
 	if err := sc.Err(); err != nil {
@@ -278,8 +335,19 @@ func parseEventLine(b []byte) (eventLine, eval.Event, error) {
 	if line.Match == nil {
 		return line, nil, errors.New(`missing "match": true or false`)
 	}
+	if line.RawEvents != nil {
+		if len(line.Event) != 0 {
+			return line, nil, errors.New(`a line has "event" or "events", not both`)
+		}
+		if len(line.RawEvents) == 0 {
+			return line, nil, errors.New(`"events" is empty`)
+		}
+		evs, err := decodeTimed(line.RawEvents)
+		line.Events = evs
+		return line, nil, err
+	}
 	if len(line.Event) == 0 {
-		return line, nil, errors.New(`missing "event": {...}`)
+		return line, nil, errors.New(`missing "event": {...} (or "events": [...] for a correlation)`)
 	}
 	ev, err := decodeEvent(line.Event)
 	return line, ev, err

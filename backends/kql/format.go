@@ -6,7 +6,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sigconv/sigconv/backends/attack"
 	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // analyticRule is a Microsoft Sentinel scheduled analytic rule with the
@@ -38,16 +40,6 @@ type entityMapping struct {
 type fieldMapping struct {
 	Identifier string `yaml:"identifier"`
 	ColumnName string `yaml:"columnName"`
-}
-
-// Sentinel's tactic names for the ATT&CK tactic tags of Sigma.
-var tactics = map[string]string{
-	"reconnaissance": "Reconnaissance", "resource-development": "ResourceDevelopment",
-	"initial-access": "InitialAccess", "execution": "Execution", "persistence": "Persistence",
-	"privilege-escalation": "PrivilegeEscalation", "defense-evasion": "DefenseEvasion",
-	"credential-access": "CredentialAccess", "discovery": "Discovery", "lateral-movement": "LateralMovement",
-	"collection": "Collection", "command-and-control": "CommandAndControl", "exfiltration": "Exfiltration",
-	"impact": "Impact",
 }
 
 // Sentinel severities; it has no "critical", so critical rules are High.
@@ -85,19 +77,24 @@ func sentinelRule(r *ir.Rule, t table, queries []string) (string, error) {
 	if doc.Severity == "" {
 		doc.Severity = "Medium"
 	}
-	for _, tag := range src.Tags {
-		name, ok := strings.CutPrefix(tag, "attack.")
-		if !ok {
-			continue
-		}
-		if t, ok := tactics[name]; ok {
-			doc.Tactics = append(doc.Tactics, t)
-		} else if len(name) > 1 && name[0] == 't' && name[1] >= '0' && name[1] <= '9' {
-			doc.RelevantTechniques = append(doc.RelevantTechniques, strings.ToUpper(name))
-		}
+	att, err := attack.FromTags(&src.Meta)
+	if err != nil {
+		return "", err
 	}
+	// Every tactic of every technique, not only the tagged ones: the
+	// template validation rejects a technique whose tactics are missing.
+	for _, tc := range att.Tactics {
+		doc.Tactics = append(doc.Tactics, tc.Pascal)
+	}
+	doc.RelevantTechniques = append(doc.RelevantTechniques, att.TechniqueIDs()...)
 	doc.EntityMappings = entities(r, t)
+	if err := doc.validate(); err != nil {
+		return "", sigma.Errorf(src.File, src.Pos, "sentinel-rule: %v", err).WithReason(sigma.ReasonDeploy)
+	}
 	var b strings.Builder
+	// One YAML document per rule, so that several rules in one stream are
+	// several documents and a reader keeps every one of them.
+	b.WriteString("---\n")
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2) // the Azure-Sentinel repository's indentation
 	if err := enc.Encode(doc); err != nil {

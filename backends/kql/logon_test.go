@@ -149,9 +149,10 @@ func TestLogonUnsupported(t *testing.T) {
 // declaration in a user pipeline is reported, not ignored.
 func TestLogonValueDeclarations(t *testing.T) {
 	bad := pipeline.MustLoad("bad.yml", []byte("name: bad\ntransformations:\n  - type: set_state\n    key: kql_values:AccountName\n    val: '{\"values\": {\"1\": \"x\"}}'\n"))
-	_, err := convertLogon(t, "    sel:\n        EventID: 4624\n    condition: sel", bad)
-	if err == nil || !strings.Contains(err.Error(), "pipeline state kql_values:AccountName: column and values go together") {
-		t.Fatalf("error = %v, want the broken declaration reported", err)
+	// Refused when the pipeline meets the backend, at the value.
+	_, err := backends.NewConverter(kql.New(), backends.Options{Pipelines: []string{"defender-xdr"}, Extra: []*pipeline.Pipeline{bad}})
+	if err == nil || !strings.Contains(err.Error(), "bad.yml:5:10: pipeline bad: set_state kql_values:AccountName: column and values go together") {
+		t.Fatalf("error = %v, want the broken declaration reported at its position", err)
 	}
 	// A process_creation rule is untouched: its LogonId is still
 	// compared as the number a hexadecimal Sysmon id stands for.

@@ -3,6 +3,7 @@ package kql
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -61,14 +62,7 @@ func valueMaps(r *ir.Rule) (map[string]*valueMap, error) {
 		if !ok {
 			continue
 		}
-		vm := &valueMap{}
-		err := json.Unmarshal([]byte(val), vm)
-		if err == nil && vm.Refuse != "" {
-			vm.refuse, err = regexp.Compile(vm.Refuse)
-		}
-		if err == nil && vm.Values != nil && vm.Column == "" {
-			err = errors.New("column and values go together")
-		}
+		vm, err := parseValueMap(val)
 		if err != nil {
 			return nil, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "kql: pipeline state %s: %v (pipelines: %s)", key, err, strings.Join(r.Pipelines, ", "))
 		}
@@ -78,6 +72,29 @@ func valueMaps(r *ir.Rule) (map[string]*valueMap, error) {
 		out[field] = vm
 	}
 	return out, nil
+}
+
+// parseValueMap reads one field's declaration; the backend checks every
+// declaration when a pipeline meets it (StateKeys), so this fails only
+// for state set some other way.
+func parseValueMap(val string) (*valueMap, error) {
+	vm := &valueMap{}
+	dec := json.NewDecoder(strings.NewReader(val))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(vm)
+	if err == nil && dec.More() {
+		err = errors.New("text after the JSON object")
+	}
+	if err == nil && vm.Refuse != "" {
+		vm.refuse, err = regexp.Compile(vm.Refuse)
+	}
+	if err == nil && (vm.Values != nil) != (vm.Column != "") {
+		err = errors.New("column and values go together")
+	}
+	if err == nil && vm.Column != "" && !identifier.MatchString(vm.Column) {
+		err = fmt.Errorf("column %q is not an identifier", vm.Column)
+	}
+	return vm, err
 }
 
 // valueKey is the text a value is listed under in Values: a plain

@@ -29,22 +29,26 @@ func TestSourceOverride(t *testing.T) {
 	if got != want {
 		t.Errorf("default:\ngot  %s\nwant %s", got, want)
 	}
-	user, err := pipeline.Load("mine.yml", []byte(`name: mine
+	// The prefix may be written with or without its colon (the README
+	// writes 'WinEventLog:'); both give one colon.
+	for _, prefix := range []string{"WinEventLog", "'WinEventLog:'"} {
+		user, err := pipeline.Load("mine.yml", []byte(`name: mine
 priority: 60
 transformations:
-  - {type: set_state, key: spl.source_prefix, val: WinEventLog}
+  - {type: set_state, key: spl.source_prefix, val: `+prefix+`}
   - {type: set_state, key: spl.index, val: sysmon}
 `))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err = convertRule(t, procRule, backends.Options{Extra: []*pipeline.Pipeline{user}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = `index=sysmon source="WinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 CommandLine="*x*"`
-	if got != want {
-		t.Errorf("override:\ngot  %s\nwant %s", got, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = convertRule(t, procRule, backends.Options{Extra: []*pipeline.Pipeline{user}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = `index=sysmon source="WinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 CommandLine="*x*"`
+		if got != want {
+			t.Errorf("override %s:\ngot  %s\nwant %s", prefix, got, want)
+		}
 	}
 }
 

@@ -92,8 +92,9 @@ func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
 func (*Backend) DefaultPipelines() []string { return []string{"sysmon"} }
 
 // Formats implements backends.Formatter: "default" is the search itself,
-// "savedsearches" a savedsearches.conf stanza per rule.
-func (*Backend) Formats() []string { return []string{"default", "savedsearches"} }
+// "savedsearches" a savedsearches.conf stanza per rule, "es-correlation"
+// a Splunk Enterprise Security correlation search (escorrelation.go).
+func (*Backend) Formats() []string { return []string{"default", "savedsearches", "es-correlation"} }
 
 // Format implements backends.Formatter.
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
@@ -102,6 +103,8 @@ func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, e
 		return strings.Join(queries, "\n\n"), nil
 	case "savedsearches":
 		return savedSearches(r, queries), nil
+	case "es-correlation":
+		return esCorrelation(r, queries)
 	}
 	return "", fmt.Errorf("spl has no format %q", format)
 }
@@ -231,7 +234,10 @@ func sourceTerms(r *ir.Rule) ([]string, error) {
 		return out, nil
 	}
 	source := channel
-	if prefix != "" {
+	// The prefix is written with or without its colon ("WinEventLog" and
+	// "WinEventLog:" both give source="WinEventLog:<channel>"): Splunk
+	// sources are "<prefix>:<channel>", never with two colons.
+	if prefix = strings.TrimSuffix(prefix, ":"); prefix != "" {
 		source = prefix + ":" + channel
 	}
 	if !stateValue.MatchString(source) {

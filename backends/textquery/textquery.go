@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // Precedence levels of rendered fragments. A fragment is wrapped in the
@@ -50,6 +51,11 @@ type Tokens struct {
 	// TopAnd, when set, joins the arguments of the top-level AND instead of
 	// And (for one condition per line); it must mean the same as And.
 	TopAnd string
+	// GroupMixed puts every AND group that is an operand of OR in
+	// parentheses too, so that the query means the same whichever of the
+	// two operators binds tighter (for targets whose documentation does
+	// not state their precedence, such as XQL).
+	GroupMixed bool
 	// MaxChain, when positive, bounds how many operands one chain of the
 	// same operator may have: longer runs are split into parenthesized
 	// sub-chains, which AND and OR being associative never changes. It is
@@ -67,10 +73,31 @@ type Hooks struct {
 	List func(ms []*ir.Match) (f Fragment, ok bool, err error)
 }
 
+// NullGuard makes negation exact on columns that can be null. Sigma reads
+// a comparison with a missing field as false, so "not (F contains x)"
+// keeps an event without F. Where a comparison with null is null (or
+// where the target leaves it open), the negation of that null drops the
+// event. With a NullGuard the walker writes, for each "not", a form that
+// is two-valued whatever the target does with null: when the leaves under
+// the "not" use one nullable column F, "(F is null or not (...))"; when
+// they use several, each leaf on a nullable column becomes "(F is not
+// null and leaf)". Leaves that test for null themselves (Sigma null and
+// exists) are two-valued already and are left as they are, and so is a
+// "not" nested inside, which carries its own guard.
+type NullGuard struct {
+	// CanBeNull reports whether the column can be null.
+	CanBeNull func(field string) bool
+	// IsNull and NotNull render the two null tests of a column.
+	IsNull, NotNull func(field string) string
+}
+
 // Dialect is a target's tokens plus hooks.
 type Dialect struct {
 	Tokens
 	Hooks
+	// Null, when set, guards every negation over a column that can be
+	// null (see NullGuard).
+	Null *NullGuard
 }
 
 func (d *Dialect) precOf(isAnd bool) Precedence {
@@ -103,31 +130,115 @@ func (d *Dialect) RenderRule(r *ir.Rule, q ir.Expr) (string, error) {
 }
 
 func (d *Dialect) render(e ir.Expr) (Fragment, error) {
+	return d.renderIn(e, false)
+}
+
+// renderIn renders e; guard is set inside a "not" whose leaves are each
+// guarded against null (see NullGuard).
+func (d *Dialect) renderIn(e ir.Expr, guard bool) (Fragment, error) {
 	switch e := e.(type) {
 	case *ir.Match:
-		return d.Match(e)
+		f, err := d.Match(e)
+		if err != nil || !guard {
+			return f, err
+		}
+		return d.guardLeaf(e, f), nil
 	case *ir.Not:
 		return d.renderNot(e)
 	case *ir.And:
-		return d.renderJoin(e.Args, true)
+		return d.renderJoin(e.Args, true, guard)
 	case *ir.Or:
-		return d.renderJoin(e.Args, false)
+		return d.renderJoin(e.Args, false, guard)
 	}
 	return Fragment{}, nil
 }
 
 func (d *Dialect) renderNot(e *ir.Not) (Fragment, error) {
-	inner, err := d.render(e.Arg)
+	guarded, one := d.nullableUnder(e.Arg)
+	inner, err := d.renderIn(e.Arg, guarded && one == "")
 	if err != nil {
 		return Fragment{}, err
 	}
+	var f Fragment
 	if d.NotAlwaysGroups || inner.Prec < PrecNot {
-		return Fragment{Text: d.Not + d.Open + inner.Text + d.Close, Prec: PrecNot}, nil
+		f = Fragment{Text: d.Not + d.Open + inner.Text + d.Close, Prec: PrecNot}
+	} else {
+		f = Fragment{Text: d.Not + inner.Text, Prec: PrecNot}
 	}
-	return Fragment{Text: d.Not + inner.Text, Prec: PrecNot}, nil
+	if one != "" {
+		// Every leaf is on this one nullable column: where it is null
+		// every leaf is false in Sigma, so the and/or of them is false
+		// and the negation true.
+		f = Fragment{Text: d.Null.IsNull(one) + d.Or + f.Text, Prec: d.precOf(false)}
+	}
+	return f, nil
 }
 
-func (d *Dialect) renderJoin(args []ir.Expr, isAnd bool) (Fragment, error) {
+// guardLeaf makes a leaf false where its column is null.
+func (d *Dialect) guardLeaf(m *ir.Match, f Fragment) Fragment {
+	if !d.needsGuard(m) {
+		return f
+	}
+	if f.Prec < d.precOf(true) {
+		f.Text = d.Open + f.Text + d.Close
+	}
+	return Atom(d.Open + d.Null.NotNull(m.Field) + d.And + f.Text + d.Close)
+}
+
+// needsGuard reports whether a leaf can be null: its column can be, and
+// it is not itself a null test.
+func (d *Dialect) needsGuard(m *ir.Match) bool {
+	if d.Null == nil || m.Field == "" {
+		return false
+	}
+	switch m.Value.(type) {
+	case sigma.Null, sigma.Exists:
+		return false
+	}
+	return d.Null.CanBeNull(m.Field)
+}
+
+// nullableUnder reports whether a leaf under a "not" (outside any nested
+// "not") can be null, and, when the expression is only an and/or of such
+// leaves on one column, that column: then "column is null or not (...)"
+// is exact. Otherwise every nullable leaf is guarded on its own.
+func (d *Dialect) nullableUnder(e ir.Expr) (guarded bool, one string) {
+	if d.Null == nil {
+		return false, ""
+	}
+	single := true // only and/or of guarded leaves on one column so far
+	var walk func(ir.Expr)
+	walk = func(e ir.Expr) {
+		switch e := e.(type) {
+		case *ir.Match:
+			if !d.needsGuard(e) {
+				single = false
+				return
+			}
+			if guarded && e.Field != one {
+				single = false
+			}
+			guarded, one = true, e.Field
+		case *ir.And:
+			for _, a := range e.Args {
+				walk(a)
+			}
+		case *ir.Or:
+			for _, a := range e.Args {
+				walk(a)
+			}
+		default:
+			single = false
+		}
+	}
+	walk(e)
+	if !guarded || !single {
+		return guarded, ""
+	}
+	return true, one
+}
+
+func (d *Dialect) renderJoin(args []ir.Expr, isAnd, guard bool) (Fragment, error) {
 	args = flatten(args, isAnd)
 	if len(args) == 0 {
 		// Lowering never builds an empty group; refuse rather than emit
@@ -135,13 +246,13 @@ func (d *Dialect) renderJoin(args []ir.Expr, isAnd bool) (Fragment, error) {
 		return Fragment{}, errors.New("internal error: empty boolean group")
 	}
 	if len(args) == 1 {
-		return d.render(args[0])
+		return d.renderIn(args[0], guard)
 	}
 	joiner := d.Or
 	if isAnd {
 		joiner = d.And
 	}
-	text, err := d.join(args, isAnd, joiner)
+	text, err := d.joinIn(args, isAnd, joiner, guard)
 	return Fragment{Text: text, Prec: d.precOf(isAnd)}, err
 }
 
@@ -149,16 +260,20 @@ func (d *Dialect) renderJoin(args []ir.Expr, isAnd bool) (Fragment, error) {
 // than the joiner. Under OR, runs of matches on one field are offered to
 // the List hook (each run once, so long ORs stay linear).
 func (d *Dialect) join(args []ir.Expr, isAnd bool, joiner string) (string, error) {
+	return d.joinIn(args, isAnd, joiner, false)
+}
+
+func (d *Dialect) joinIn(args []ir.Expr, isAnd bool, joiner string, guard bool) (string, error) {
 	prec := d.precOf(isAnd)
 	parts := make([]string, 0, len(args))
 	for i := 0; i < len(args); {
-		frags, n, err := d.renderRun(args[i:], isAnd)
+		frags, n, err := d.renderRun(args[i:], isAnd, guard)
 		if err != nil {
 			return "", err
 		}
 		i += n
 		for _, f := range frags {
-			if f.Prec < prec {
+			if f.Prec < prec || (d.GroupMixed && f.Prec < PrecNot && f.Prec != prec) {
 				f.Text = d.Open + f.Text + d.Close
 			}
 			parts = append(parts, f.Text)
@@ -189,26 +304,36 @@ func (d *Dialect) chain(parts []string, joiner string) string {
 // renderRun renders the next argument, or the next run of same-field
 // matches: as one list when under OR and the List hook accepts them,
 // else each on its own.
-func (d *Dialect) renderRun(args []ir.Expr, isAnd bool) ([]Fragment, int, error) {
+func (d *Dialect) renderRun(args []ir.Expr, isAnd, guard bool) ([]Fragment, int, error) {
 	if !isAnd && d.List != nil {
 		if run := sameFieldRun(args); len(run) > 1 {
 			f, ok, err := d.List(run)
 			if err != nil {
 				return nil, 0, err
 			}
+			if ok && guard {
+				// One guard for the list, unless it holds a null test,
+				// which a guard would turn false.
+				for _, m := range run {
+					if !d.needsGuard(m) {
+						ok = false
+					}
+				}
+				f = d.guardLeaf(run[0], f)
+			}
 			if ok {
 				return []Fragment{f}, len(run), nil
 			}
 			frags := make([]Fragment, len(run))
 			for i, m := range run {
-				if frags[i], err = d.Match(m); err != nil {
+				if frags[i], err = d.renderIn(m, guard); err != nil {
 					return nil, 0, err
 				}
 			}
 			return frags, len(run), nil
 		}
 	}
-	f, err := d.render(args[0])
+	f, err := d.renderIn(args[0], guard)
 	return []Fragment{f}, 1, err
 }
 

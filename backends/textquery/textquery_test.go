@@ -144,3 +144,84 @@ func TestQuoteSafeRegex(t *testing.T) {
 		}
 	}
 }
+
+func nullDialect(nullable ...string) *textquery.Dialect {
+	d := dialect(false, true)
+	d.GroupMixed = true
+	d.Match = func(m *ir.Match) (textquery.Fragment, error) {
+		if _, ok := m.Value.(sigma.Null); ok {
+			return textquery.Atom(m.Field + "=null"), nil
+		}
+		return textquery.Atom(m.Field), nil
+	}
+	d.Null = &textquery.NullGuard{
+		CanBeNull: func(f string) bool {
+			for _, n := range nullable {
+				if n == f {
+					return true
+				}
+			}
+			return false
+		},
+		IsNull:  func(f string) string { return f + "=null" },
+		NotNull: func(f string) string { return f + "!=null" },
+	}
+	return d
+}
+
+func isNull(f string) *ir.Match { return &ir.Match{Field: f, Value: sigma.Null{}} }
+
+// Each guarded form was checked by hand: with the guard every operand of
+// a negation is two-valued, so the negation is Sigma's (a comparison on a
+// missing field is false) whatever the target does with null.
+func TestNullGuard(t *testing.T) {
+	cases := []struct {
+		name string
+		e    ir.Expr
+		want string
+	}{
+		{"not on nullable leaf", not(m("a")), "a=null | !(a)"},
+		{"not on non-nullable leaf", not(m("x")), "!(x)"},
+		{"one column, and/or", not(or(m("a"), and(m("a"), m("a")))), "a=null | !(a | (a & a))"},
+		{"two columns", not(and(m("a"), m("b"))), "!((a!=null & a) & (b!=null & b))"},
+		{"nullable and non-nullable", not(and(m("a"), m("x"))), "!((a!=null & a) & x)"},
+		{"null test stays", not(or(m("a"), isNull("a"))), "!((a!=null & a) | a=null)"},
+		{"nested not carries its own guard", not(and(m("a"), not(m("a")))), "!((a!=null & a) & (a=null | !(a)))"},
+		{"guard is grouped under and", and(m("x"), not(m("a"))), "x & (a=null | !(a))"},
+		{"no guard outside not", or(m("a"), m("b")), "a | b"},
+	}
+	for _, tc := range cases {
+		got, err := nullDialect("a", "b").Render(tc.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: got %q want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// GroupMixed parenthesizes every AND under an OR (and OR under AND, as
+// always), so no output depends on which operator binds tighter.
+func TestGroupMixed(t *testing.T) {
+	d := dialect(false, false)
+	d.GroupMixed = true
+	cases := []struct {
+		e    ir.Expr
+		want string
+	}{
+		{or(and(m("a"), m("b")), m("c")), "(a & b) | c"},
+		{and(or(m("a"), m("b")), m("c")), "(a | b) & c"},
+		{or(m("a"), not(m("b")), m("c")), "a | !b | c"},
+		{and(m("a"), and(m("b"), m("c"))), "a & b & c"},
+	}
+	for _, tc := range cases {
+		got, err := d.Render(tc.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("got %q want %q", got, tc.want)
+		}
+	}
+}

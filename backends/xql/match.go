@@ -10,7 +10,8 @@ import (
 
 // match renders one comparison. Each case keeps the rule's exact meaning
 // or fails with a positioned error; nothing is approximated.
-func match(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
+func (x *converter) match(m *ir.Match) (textquery.Fragment, error) {
+	r := x.rule
 	fail := func(format string, args ...any) (textquery.Fragment, error) {
 		return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "xql: "+format, args...)
 	}
@@ -21,6 +22,23 @@ func match(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 		return fail("field name %q cannot be written in XQL", m.Field)
 	}
 	f := m.Field
+	col, err := x.column(m)
+	if err != nil {
+		return textquery.Fragment{}, err
+	}
+	if col != nil {
+		if why := x.refusal(col, m.Value); why != "" {
+			return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "xql: %s: %s (value %s)", x.fieldLabel(f), why, ir.FormatValue(m.Value)).WithReason(sigma.ReasonField)
+		}
+		if s, ok := m.Value.(sigma.String); ok {
+			m = &ir.Match{Field: f, Value: col.rewrite(s), Pos: m.Pos}
+		}
+	}
+	if re, ok := m.Value.(sigma.Regex); ok {
+		if err := re2Only(re.Pattern); err != nil {
+			return fail("%v", err)
+		}
+	}
 	switch v := m.Value.(type) {
 	case sigma.String:
 		s, err := stringMatch(f, v)
@@ -62,6 +80,9 @@ func match(r *ir.Rule, m *ir.Match) (textquery.Fragment, error) {
 		}
 		return textquery.Atom(f + " = " + v.Field), nil
 	case sigma.Raw:
+		if x.checked && strings.HasPrefix(v.Text, "ENUM.") && x.schema.Enums[v.Text] == "" {
+			return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "xql: %s has no evidence in the xdr_data schema (backends/xql/schema.json)", v.Text).WithReason(sigma.ReasonField)
+		}
 		return textquery.Atom(f + " = " + v.Text), nil
 	case sigma.TimePart:
 		return fail("time-part modifier %s is not supported by the xql backend", v.Part)
@@ -176,12 +197,15 @@ func globText(s sigma.String) string {
 
 // rawList folds an OR of target-native tokens on one field (pipeline
 // conditions such as event_sub_type) into an "in" list.
-func rawList(ms []*ir.Match) (textquery.Fragment, bool, error) {
+func (x *converter) rawList(ms []*ir.Match) (textquery.Fragment, bool, error) {
 	var vals []string
 	for _, m := range ms {
 		raw, ok := m.Value.(sigma.Raw)
 		if !ok {
 			return textquery.Fragment{}, false, nil
+		}
+		if _, err := x.match(m); err != nil {
+			return textquery.Fragment{}, false, err
 		}
 		vals = append(vals, raw.Text)
 	}

@@ -1,6 +1,9 @@
 package xql
 
 import (
+	"fmt"
+	"regexp/syntax"
+
 	"github.com/sigconv/sigconv/backends/textquery"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -20,4 +23,16 @@ func regexValue(re sigma.Regex) (string, error) {
 		return "", err
 	}
 	return textquery.RegexFlags(re) + "(?s:.*)(?:" + body + ")(?s:.*)", nil
+}
+
+// re2Only refuses what RE2, the engine Cortex documents for its regex
+// functions, cannot run: look-ahead, look-behind, back-references,
+// possessive quantifiers, atomic groups. Go's regexp/syntax parses the
+// RE2 syntax, so a pattern it rejects would fail (or mean something else)
+// on the tenant.
+func re2Only(pattern string) error {
+	if _, err := syntax.Parse(pattern, syntax.Perl); err != nil {
+		return fmt.Errorf("regular expression is not RE2 syntax, which Cortex XQL's ~= uses (look-around, back-references, possessive quantifiers and atomic groups cannot be expressed): %v", err)
+	}
+	return nil
 }

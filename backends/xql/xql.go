@@ -29,6 +29,7 @@ var pipelineFiles embed.FS
 // Backend is the XQL target. The zero value is not usable; use New.
 type Backend struct {
 	pipelines []*pipeline.Pipeline
+	schema    *Schema
 }
 
 // New returns the XQL backend with its built-in pipelines.
@@ -37,7 +38,10 @@ func New() *Backend {
 	if err != nil {
 		panic(err)
 	}
-	return &Backend{pipelines: []*pipeline.Pipeline{pipeline.MustLoad("xql/pipelines/xdr-data.yml", data)}}
+	return &Backend{
+		pipelines: []*pipeline.Pipeline{pipeline.MustLoad("xql/pipelines/xdr-data.yml", data)},
+		schema:    LoadSchema(),
+	}
 }
 
 func init() { backends.Register(New()) }
@@ -52,8 +56,9 @@ func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
 func (*Backend) DefaultPipelines() []string { return []string{"xdr-data"} }
 
 // Formats implements backends.Formatter: "default" is the documented hunt
-// layout with a comment header, "plain" one query per line.
-func (*Backend) Formats() []string { return []string{"default", "plain"} }
+// layout with a comment header, "plain" one query per line,
+// "xsiam-correlation" a Cortex XSIAM correlation rule (xsiam.go).
+func (*Backend) Formats() []string { return []string{"default", "plain", "xsiam-correlation"} }
 
 // isFieldName reports what XQL accepts unquoted: identifiers, and dotted
 // XDM names such as xdm.source.ipv4 (the pattern
@@ -84,27 +89,26 @@ func (b *Backend) Convert(r *ir.Rule) ([]string, error) {
 }
 
 func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
-	d := dialect(r, multiline)
+	x := b.converter(r)
+	d := x.dialect(multiline)
 	var out []string
 	for _, q := range r.Queries {
 		filter, err := d.RenderRule(r, q)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, assemble(r, filter, multiline))
+		out = append(out, x.assemble(q, filter, multiline))
 	}
 	return out, nil
 }
 
 // assemble builds the stages around the filter expression.
-func assemble(r *ir.Rule, filter string, multiline bool) string {
-	dataset := r.Table
-	if dataset == "" {
-		dataset = "xdr_data"
-	}
-	stages := []string{"config case_sensitive = false", "dataset = " + dataset, "filter " + filter}
-	if len(r.Fields) > 0 {
-		stages = append(stages, "fields "+strings.Join(r.Fields, ", "))
+func (x *converter) assemble(q ir.Expr, filter string, multiline bool) string {
+	stages := []string{"config case_sensitive = false", "dataset = " + x.dataset()}
+	stages = append(stages, x.alters(q)...)
+	stages = append(stages, "filter "+filter)
+	if fields := x.outputFields(); len(fields) > 0 {
+		stages = append(stages, "fields "+strings.Join(fields, ", "))
 	}
 	stages = append(stages, "sort desc _time")
 	sep := " | "
@@ -117,6 +121,8 @@ func assemble(r *ir.Rule, filter string, multiline bool) string {
 // Format implements backends.Formatter.
 func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, error) {
 	switch format {
+	case "xsiam-correlation":
+		return b.xsiamCorrelation(r, queries)
 	case "plain":
 		if len(r.Queries) == 0 {
 			// A correlation: its stages on one line, after its comment.
@@ -187,15 +193,25 @@ func ttpComment(r *sigma.Rule) string {
 	return strings.Join(ids, " / ")
 }
 
-func dialect(r *ir.Rule, multiline bool) *textquery.Dialect {
+// dialect is XQL's syntax for the shared walker. No vendor page states
+// whether "and" binds tighter than "or", so every mixed group is
+// parenthesized; and a comparison with null may not be false, so every
+// "not" over a column that can be null carries a null guard.
+func (x *converter) dialect(multiline bool) *textquery.Dialect {
 	d := &textquery.Dialect{
 		Tokens: textquery.Tokens{
 			And: " and ", Or: " or ", Not: "not ", Open: "(", Close: ")",
 			NotAlwaysGroups: true,
+			GroupMixed:      true,
 		},
 		Hooks: textquery.Hooks{
-			Match: func(m *ir.Match) (textquery.Fragment, error) { return match(r, m) },
-			List:  rawList,
+			Match: x.match,
+			List:  x.rawList,
+		},
+		Null: &textquery.NullGuard{
+			CanBeNull: x.schema.CanBeNull,
+			IsNull:    func(f string) string { return f + " = null" },
+			NotNull:   func(f string) string { return f + " != null" },
 		},
 	}
 	if multiline {

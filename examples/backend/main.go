@@ -1,7 +1,9 @@
 // Command backend registers a fourth target, a small Lucene-style query
 // syntax, to show that the Backend interface (a name and Convert over the
 // lowered match tree) is all a new target needs: the registry, pipelines,
-// output formats and the CLI machinery come for free.
+// output formats and the CLI machinery come for free. Each query the
+// backend receives is the whole condition: the pipelines' added
+// conditions (add_condition) are already AND-ed into it by the core.
 //
 //	go run ./examples/backend
 package main
@@ -136,7 +138,7 @@ func run(w io.Writer) error {
 	if err := f.Diags.Err(); err != nil {
 		return err
 	}
-	res, err := conv.Convert(f.Documents[0].(*sigma.Rule))
+	res, err := conv.Convert(f.Rules()[0])
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/sigconv/sigconv/sigmatest"
 )
-
-// targets are the conversions the repository pins.
-var targets = []sigmatest.Target{{Name: "xql"}, {Name: "kql"}, {Name: "spl"}}
 
 func main() {
 	dir := "."
@@ -34,30 +32,17 @@ func main() {
 }
 
 func run(w io.Writer, dir string) (failed int, err error) {
-	rules := os.DirFS(dir + "/rules")
-	golden, err := sigmatest.CheckGolden(sigmatest.Config{Rules: rules, Targets: targets, Dir: dir + "/rules/testdata/golden"})
-	if err != nil {
-		return 0, err
-	}
-	events, err := sigmatest.CheckEvents(sigmatest.EventConfig{Rules: rules, Events: os.DirFS(dir + "/rules/testdata/events")})
+	tests, err := sigmatest.CheckRepo(filepath.Join(dir, "rules"), sigmatest.RepoOptions{})
 	if err != nil {
 		return 0, err
 	}
 	passed := 0
-	for _, r := range golden {
-		if r.Passed() {
+	for _, tc := range tests {
+		if tc.Passed() {
 			passed++
 		} else {
 			failed++
-			fmt.Fprintln(w, r)
-		}
-	}
-	for _, r := range events {
-		if r.Passed() {
-			passed++
-		} else {
-			failed++
-			fmt.Fprintln(w, r)
+			fmt.Fprintln(w, tc.Message())
 		}
 	}
 	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)

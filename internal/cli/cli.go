@@ -15,19 +15,18 @@ import (
 const usage = `sigconv converts Sigma rules to Cortex XQL, Microsoft KQL and Splunk SPL.
 
 Usage:
-  sigconv check PATH...
-  sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE] [-s|--skip-unsupported]
-                  [--without-pipeline] [--json] [--filter FILE]... PATH...
+  sigconv check [-q] [--exclude GLOB]... [--filter FILE]... PATH...
+  sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE|DIR] [-s|--skip-unsupported]
+                  [--without-pipeline] [--json] [--filter FILE]... [--exclude GLOB]...
+                  [--correlation-method sliding|tumbling] PATH...
   sigconv list targets|pipelines|formats
-  sigconv test [-update] [-v] DIR...
-  sigconv help
+  sigconv test [-update] [--targets LIST] [--junit FILE] [-v] DIR...
+  sigconv serve [--addr 127.0.0.1:8080] [--export DIR]
+  sigconv version
+  sigconv help [COMMAND]
 
 PATH is a rule file or a directory, searched recursively for .yml and .yaml files.
--p takes a built-in pipeline name of the target (sigconv list pipelines) or a
-pipeline YAML file; it can be repeated. --filter adds Sigma meta-filter files
-(filters found among the PATHs apply too).
-test runs a rule directory's golden tests (DIR/testdata/golden) and event tests
-(*.jsonl beside the rules or under DIR/testdata/events); -update rewrites goldens.
+"sigconv COMMAND --help" lists a command's flags, one per line.
 `
 
 // Main runs the command line and returns the exit status.
@@ -36,19 +35,28 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	switch args[0] {
-	case "check":
-		return runCheck(args[1:], stdout, stderr)
-	case "convert":
-		return runConvert(args[1:], stdout, stderr)
-	case "list":
-		return runList(args[1:], stdout, stderr)
-	case "test":
-		return runTest(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	cmd, rest := args[0], args[1:]
+	if _, known := commandHelp[cmd]; known && wantsHelp(rest) {
+		writeHelp(stdout, cmd)
 		return 0
 	}
-	fmt.Fprintf(stderr, "sigconv: unknown command %q\n\n%s", args[0], usage)
+	switch cmd {
+	case "check":
+		return runCheck(rest, stdin, stdout, stderr)
+	case "convert":
+		return runConvert(rest, stdin, stdout, stderr)
+	case "list":
+		return runList(rest, stdout, stderr)
+	case "test":
+		return runTest(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version())
+		return 0
+	case "help", "-h", "--help":
+		return runHelp(rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "sigconv: unknown command %q\n\n%s", cmd, usage)
 	return 2
 }

@@ -117,7 +117,7 @@ func TestConvertJSONContract(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want one JSON line per rule, got %d:\n%s", len(lines), out)
 	}
-	keys := []string{"path", "id", "title", "target", "pipelines", "format", "queries", "error"}
+	keys := []string{"path", "id", "title", "target", "pipelines", "format", "queries", "output", "error"}
 	for i, l := range lines {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
@@ -137,6 +137,7 @@ func TestConvertJSONContract(t *testing.T) {
 		Target    string
 		Pipelines []string
 		Queries   []string
+		Output    string
 		Error     *struct {
 			Message      string
 			Line, Column int
@@ -149,6 +150,9 @@ func TestConvertJSONContract(t *testing.T) {
 	}
 	if bad.Error == nil || bad.Error.Line != 3 || bad.Error.Column != 5 || len(bad.Queries) != 0 {
 		t.Errorf("failed rule line wrong: %s", lines[1])
+	}
+	if !strings.HasPrefix(good.Output, "// Title: Good\n") || !strings.Contains(good.Output, good.Queries[0]) || bad.Output != "" {
+		t.Errorf("output must be the formatted text: %q / %q", good.Output, bad.Output)
 	}
 	if strings.Join(good.Pipelines, ",") != "xdr-data" {
 		t.Errorf("pipelines = %v", good.Pipelines)
@@ -206,5 +210,50 @@ func TestFilterChangesTheRightRule(t *testing.T) {
 	code, _, errs = run("convert", "-t", "xql", "--filter", "../../examples/tuning/mf_pipemagic_narrow_chatgpt.yml", "../../rules/windows/network_connection")
 	if code != 1 || !strings.Contains(errs, `filter names rule "pipemagic_pipe_cmdline", which is not among the rules being converted`) {
 		t.Errorf("a filter naming no converted rule must fail: %d %s", code, errs)
+	}
+}
+
+// A correlation whose reference cannot be resolved fails with a list of
+// diagnostics; its --json line must still carry the reference's position.
+func TestConvertJSONCorrelationErrorPosition(t *testing.T) {
+	corr := `title: Corr
+correlation:
+    type: event_count
+    rules:
+        - nosuchrule
+    group-by:
+        - Computer
+    timespan: 5m
+    condition:
+        gte: 2
+`
+	dir := ruleDir(t, map[string]string{"a_good.yml": goodRule, "b_corr.yml": corr})
+	code, out, _ := run("convert", "-t", "xql", "--json", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	var got struct {
+		Title string
+		Error *struct {
+			Message      string
+			Line, Column int
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
+		t.Fatalf("last line not JSON: %v\n%s", err, out)
+	}
+	if got.Title != "Corr" || got.Error == nil || got.Error.Line != 5 || got.Error.Column != 11 {
+		t.Errorf("correlation error line lacks its position (want 5:11): %s", lines[len(lines)-1])
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
