@@ -219,7 +219,6 @@ func TestDetectionShapes(t *testing.T) {
 		"keywords:",
 		"    - a",
 		"    - b",
-		"scalar: kw",
 		"mixed:",
 		"    - kw",
 		"    - A: 1",
@@ -247,7 +246,7 @@ func TestDetectionShapes(t *testing.T) {
 		field         string
 	}{
 		{"map", 1, 2, "A"}, {"maps", 2, 1, "A"}, {"keywords", 1, 1, ""},
-		{"scalar", 1, 1, ""}, {"mixed", 2, 1, "A"}, {"allkw", 1, 1, ""},
+		{"mixed", 2, 1, "A"}, {"allkw", 1, 1, ""},
 	} {
 		g, i, fld := shape(tc.name)
 		if g != tc.groups || i != tc.items || fld != tc.field {
