@@ -35,6 +35,10 @@ type Correlation struct {
 	ValueField []string
 	// Method is how the timespan cuts time: Sliding or Tumbling.
 	Method CorrelationMethod
+	// RuleCondition is pySigma's condition over rule names, lowered
+	// (ir.LowerRuleCondition: And, Or, Not over ir.RuleMatched leaves
+	// indexing Rules); nil for numeric conditions.
+	RuleCondition ir.Expr
 }
 
 // GroupBy is one group-by column.
@@ -64,6 +68,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
 	in := &Correlation{Source: corr, Method: c.method}
+	if in.RuleCondition, err = ir.LowerRuleCondition(corr); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	var lowered []*ir.Rule
 	for _, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
