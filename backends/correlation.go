@@ -71,6 +71,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if in.RuleCondition, err = ir.LowerRuleCondition(corr); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
+	if err := checkCondition(in); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	var lowered []*ir.Rule
 	for _, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
@@ -156,7 +159,15 @@ func (c *Converter) mapCorrelationFields(in *Correlation, lowered []*ir.Rule) er
 		return nil
 	}
 	for i, r := range lowered {
-		mapped, err := c.mapField(corr, r, corr.Field, corr.ConditionPos)
+		// The condition's field may be an alias, like a group-by name.
+		field, pos, err := aliasField(corr, corr.Field, r.Source)
+		if err != nil {
+			return err
+		}
+		if corr.Field == field {
+			pos = corr.ConditionPos
+		}
+		mapped, err := c.mapField(corr, r, field, pos)
 		if err != nil {
 			return err
 		}
@@ -238,4 +249,42 @@ func (c *Correlation) CheckGroupColumns(target string) error {
 		seen[col] = g.Name
 	}
 	return nil
+}
+
+// checkCondition refuses, for every target, conditions no query can
+// judge: a value_percentile without a percentile, and count conditions
+// only a group without events could satisfy (such a group has no row in
+// any target's output, so the query would never fire).
+func checkCondition(c *Correlation) error {
+	src := c.Source
+	if src.Type == sigma.ValuePercentile && !src.PercentileSet {
+		return c.Fail(src.ConditionPos, "value_percentile needs a percentile key in its condition (e.g. percentile: 95); without it the percentile meant is unknown")
+	}
+	var most float64
+	switch src.Type {
+	case sigma.Temporal, sigma.TemporalOrdered:
+		most = float64(len(src.Rules))
+	case sigma.EventCount, sigma.ValueCount:
+		most = 2
+		for _, cc := range src.Condition {
+			if cc.Value+2 > most {
+				most = cc.Value + 2
+			}
+		}
+	default:
+		return nil
+	}
+	if len(src.Condition) == 0 {
+		return nil
+	}
+	for n := 1.0; n <= most; n++ {
+		holds := true
+		for _, cc := range src.Condition {
+			holds = holds && cc.Op.Holds(n, cc.Value)
+		}
+		if holds {
+			return nil
+		}
+	}
+	return c.Fail(src.Condition[0].Pos, "the condition holds only for a group without events, which produces no result row on any target, so the correlation would never fire")
 }
