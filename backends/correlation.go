@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
@@ -75,10 +76,17 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
 	var lowered []*ir.Rule
-	for _, r := range rules {
+	for i, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
+		if err == nil {
+			// A rule the target cannot render fails the correlation too;
+			// say so here rather than from inside the backend's union.
+			if _, err = c.backend.Convert(processed); err != nil {
+				err = classify(err, sigma.ReasonConstruct)
+			}
+		}
 		if err != nil {
-			return nil, err
+			return nil, ruleFails(corr, i, r, err)
 		}
 		lowered = append(lowered, lr)
 		in.Rules = append(in.Rules, processed)
@@ -287,4 +295,23 @@ func checkCondition(c *Correlation) error {
 		}
 	}
 	return c.Fail(src.Condition[0].Pos, "the condition holds only for a group without events, which produces no result row on any target, so the correlation would never fire")
+}
+
+// ruleFails reports a referenced rule's failure once, at the
+// correlation's reference to it, naming the rule; the rule's own
+// conversion reports the failure at the rule.
+func ruleFails(corr *sigma.Correlation, i int, r *sigma.Rule, err error) error {
+	pos := corr.Pos
+	if i < len(corr.Rules) && corr.Rules[i].Pos.IsValid() {
+		pos = corr.Rules[i].Pos
+	}
+	reason := diag.ReasonOf(err)
+	if reason == "" {
+		reason = sigma.ReasonCorrelation
+	}
+	name := label(&sigma.Rule{Meta: corr.Meta})
+	if name == "" {
+		name = strconv.Quote(corr.Title)
+	}
+	return sigma.Errorf(corr.File, pos, "correlation %s: rule %s fails: %v", name, label(r), err).WithReason(reason)
 }

@@ -89,3 +89,15 @@ func TestCorrelationValueFieldAlias(t *testing.T) {
 		t.Errorf("the alias name is used as a field:\n%s", got)
 	}
 }
+
+// A referenced rule that fails fails the correlation once, at the
+// correlation's reference to it, naming both; the rule's own message is
+// kept.
+func TestCorrelationRuleFails(t *testing.T) {
+	doc := backendtest.CorrelationRules + "title: rule k\nname: k\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    keywords:\n        - evil\n    condition: keywords\n---\ntitle: corr\nname: c\ncorrelation:\n    type: temporal\n    rules: [a, k]\n    group-by: [Computer]\n    timespan: 5m\n"
+	_, err := backendtest.Last(t, converter(t, "xql", backends.Options{}), doc)
+	want := "case.yml:35:16: correlation c: rule k fails: case.yml:28:11: xql: keyword search"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want prefix %q", err, want)
+	}
+}
