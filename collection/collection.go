@@ -84,6 +84,26 @@ func (c *Collection) Referenced(r *sigma.Rule) bool {
 	return false
 }
 
+// Generated reports whether a rule's own query is part of the output: a
+// rule no correlation references is; a referenced rule only when some
+// correlation that references it says generate: true (Sigma correlation
+// specification, "generate"). convert and the golden tests both use it.
+func (c *Collection) Generated(r *sigma.Rule) bool {
+	referenced := false
+	for _, corr := range c.Correlations {
+		for _, ref := range corr.Rules {
+			if c.Lookup(ref.Ref) != r {
+				continue
+			}
+			if corr.Generate {
+				return true
+			}
+			referenced = true
+		}
+	}
+	return !referenced
+}
+
 // CorrelationRules resolves a correlation's rules in its order. A
 // reference to a rule that is not part of the conversion is an error at
 // the reference.

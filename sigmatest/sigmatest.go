@@ -287,6 +287,12 @@ func convertAll(conv *backends.Converter, files, filters []*sigma.File) []string
 			}
 		}
 		for _, doc := range f.Documents {
+			if r, ok := doc.(*sigma.Rule); ok && !coll.Generated(r) {
+				// As convert does: a rule used by correlations without
+				// generate: true has no output of its own.
+				fmt.Fprintf(&b, "NOT GENERATED: %s is used by a correlation without generate: true\n", r.Title)
+				continue
+			}
 			res, err := convertDoc(conv, coll, doc)
 			switch {
 			case err != nil:

@@ -174,7 +174,7 @@ func convertFiles(conv *backends.Converter, files, filterFiles []*sigma.File, st
 		for _, doc := range f.Documents {
 			switch d := doc.(type) {
 			case *sigma.Rule:
-				if coll.Referenced(d) && !generated(coll, d) {
+				if !coll.Generated(d) {
 					continue
 				}
 				jobs = append(jobs, job{rule: d})
@@ -204,22 +204,6 @@ func runJob(conv *backends.Converter, coll *collection.Collection, j job) (*back
 		return nil, err // already positioned; counted as a correlation failure
 	}
 	return conv.ConvertCorrelation(j.corr, rules, coll.FiltersFor)
-}
-
-// generated reports whether some correlation that uses the rule asks for
-// the rule's own query too (generate: true).
-func generated(coll *collection.Collection, r *sigma.Rule) bool {
-	for _, c := range coll.Correlations {
-		if !c.Generate {
-			continue
-		}
-		for _, ref := range c.Rules {
-			if coll.Lookup(ref.Ref) == r {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // report writes the outcomes in order and returns how many failed.
