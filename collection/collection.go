@@ -112,8 +112,14 @@ func (c *Collection) CorrelationRules(corr *sigma.Correlation) ([]*sigma.Rule, e
 	var errs sigma.ErrorList
 	for _, ref := range corr.Rules {
 		r := c.Lookup(ref.Ref)
+		if r == nil && c.correlation(ref.Ref) != nil {
+			// Chains need the referenced correlation's result rows as
+			// events, which no target's query form provides yet.
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references correlation %q; chains of correlations are not supported: reference its detection rules instead", ref.Ref).WithReason(sigma.ReasonCorrelation))
+			continue
+		}
 		if r == nil {
-			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules being converted (give its file too)", ref.Ref).WithReason(sigma.ReasonCorrelation))
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules given (give its file too)", ref.Ref).WithReason(sigma.ReasonCorrelation))
 			continue
 		}
 		out = append(out, r)
@@ -163,4 +169,14 @@ func names(f *sigma.Filter, r *sigma.Rule) bool {
 		}
 	}
 	return false
+}
+
+// correlation finds a correlation by id or name.
+func (c *Collection) correlation(ref string) *sigma.Correlation {
+	for _, corr := range c.Correlations {
+		if corr.ID == ref || corr.Name == ref {
+			return corr
+		}
+	}
+	return nil
 }

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+
+	"github.com/sigconv/sigconv/collection"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // runCheck parses and validates rule files, printing every diagnostic as
@@ -23,9 +27,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	errs, warns, docs := 0, 0, 0
-	for _, f := range loadFiles(paths) {
+	files := loadFiles(paths)
+	cross := crossFile(files)
+	for _, f := range files {
 		docs += len(f.Documents)
-		for _, d := range f.Diags {
+		for _, d := range append(f.Diags, cross[f.Path]...) {
 			if d.Severity == 0 {
 				errs++
 			} else {
@@ -42,4 +48,30 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// crossFile returns, per file path, the diagnostics that need every
+// given file, as convert finds them: duplicate ids and names, filters
+// naming rules that are not given, and correlation references that do
+// not resolve.
+func crossFile(files []*sigma.File) map[string]sigma.ErrorList {
+	coll, diags := collection.New(files)
+	diags = append(diags, coll.CheckFilters()...)
+	for _, corr := range coll.Correlations {
+		if _, err := coll.CorrelationRules(corr); err != nil {
+			var list sigma.ErrorList
+			var d *sigma.Diagnostic
+			switch {
+			case errors.As(err, &list):
+				diags = append(diags, list...)
+			case errors.As(err, &d):
+				diags = append(diags, d)
+			}
+		}
+	}
+	out := map[string]sigma.ErrorList{}
+	for _, d := range diags {
+		out[d.File] = append(out[d.File], d)
+	}
+	return out
 }
