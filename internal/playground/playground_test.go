@@ -135,6 +135,10 @@ func TestExamples(t *testing.T) {
 			if got.Status != 0 || got.Output == "" {
 				t.Errorf("%s on %s: status %d %+v", e.Name, target.Name, got.Status, got.Diagnostics)
 			}
+			// The meta-filter in the same text applies to its rule.
+			if strings.Contains(e.Text, "\nfilter:\n") && !strings.Contains(got.Output, "packager.exe") {
+				t.Errorf("%s on %s: the filter is not applied:\n%s", e.Name, target.Name, got.Output)
+			}
 		}
 	}
 }
