@@ -9,6 +9,7 @@ package playground
 
 import (
 	"bytes"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,6 +50,11 @@ type Diagnostic struct {
 func Convert(req Request) Result {
 	args := []string{"-t", req.Target}
 	for _, p := range req.Pipelines {
+		// The CLI reads a -p ending in .yml/.yaml as a file; the page has
+		// no files, so only built-in names are accepted.
+		if ext := strings.ToLower(path.Ext(p)); ext == ".yml" || ext == ".yaml" {
+			return Result{Status: 2, Diagnostics: []Diagnostic{{Message: "pipeline " + strconv.Quote(p) + ": only built-in pipelines are available here"}}}
+		}
 		args = append(args, "-p", p)
 	}
 	if req.Format != "" {

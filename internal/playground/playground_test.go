@@ -105,6 +105,15 @@ func TestBrokenRulePositions(t *testing.T) {
 	}
 }
 
+// Pipeline files cannot be named: the page has no file system, and the
+// wasm must never be asked to read one.
+func TestPipelineFileRefused(t *testing.T) {
+	got := playground.Convert(playground.Request{Target: "xql", Pipelines: []string{"../x.YML"}, Text: playground.PipeMagicText()})
+	if got.Status != 2 || got.Output != "" || len(got.Diagnostics) != 1 || !strings.Contains(got.Diagnostics[0].Message, "only built-in pipelines") {
+		t.Fatalf("%+v", got)
+	}
+}
+
 // Messages without a position (usage errors) keep their text.
 func TestUnknownTarget(t *testing.T) {
 	got := playground.Convert(playground.Request{Target: "nope", Text: "title: x\n"})
