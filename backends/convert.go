@@ -23,6 +23,10 @@ type Options struct {
 	WithoutPipeline bool
 	// Format is the output format; empty means the target's default.
 	Format string
+	// CorrelationMethod is how correlation windows are cut: "sliding"
+	// (the default when empty: "all events within the timespan of each
+	// other", exactly) or "tumbling" (fixed buckets of the timespan).
+	CorrelationMethod string
 }
 
 // Converter converts rules for one target with fixed pipelines and
@@ -31,11 +35,16 @@ type Converter struct {
 	backend   Backend
 	pipelines []*pipeline.Pipeline
 	format    string
+	method    CorrelationMethod
 }
 
 // NewConverter prepares a converter for backend b.
 func NewConverter(b Backend, opt Options) (*Converter, error) {
-	c := &Converter{backend: b}
+	method, err := ParseCorrelationMethod(opt.CorrelationMethod)
+	if err != nil {
+		return nil, err
+	}
+	c := &Converter{backend: b, method: method}
 	builtin := PipelinesOf(b)
 	names := opt.Pipelines
 	if len(names) == 0 && !opt.WithoutPipeline {
@@ -61,6 +70,9 @@ func NewConverter(b Backend, opt Options) (*Converter, error) {
 		chosen = append(chosen, p)
 	}
 	c.pipelines = pipeline.Combine(chosen...)
+	if err := checkState(b, c.pipelines); err != nil {
+		return nil, err
+	}
 	formats := FormatsOf(b)
 	c.format = opt.Format
 	if c.format == "" {

@@ -33,6 +33,8 @@ type Correlation struct {
 	// ValueField is the mapped condition field of each rule for the
 	// value_* types, empty otherwise.
 	ValueField []string
+	// Method is how the timespan cuts time: Sliding or Tumbling.
+	Method CorrelationMethod
 }
 
 // GroupBy is one group-by column.
@@ -61,7 +63,7 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if !ok {
 		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
-	in := &Correlation{Source: corr}
+	in := &Correlation{Source: corr, Method: c.method}
 	var lowered []*ir.Rule
 	for _, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
@@ -159,18 +161,18 @@ func (c *Converter) mapCorrelationFields(in *Correlation, lowered []*ir.Rule) er
 // aliasField returns the field a group-by name stands for in one rule:
 // the alias's field for that rule, or the name itself.
 func aliasField(corr *sigma.Correlation, name string, r *sigma.Rule) (string, sigma.Pos, error) {
-	for _, a := range corr.Aliases {
-		if a.Name != name {
-			continue
-		}
+	field, a, ok := corr.GroupField(name, r)
+	switch {
+	case !ok:
+		return "", sigma.Pos{}, sigma.Errorf(corr.File, a.Pos, "alias %q has no field for rule %q; an alias must name a field for every rule", name, label(r))
+	case a != nil:
 		for _, kv := range a.Fields {
 			if kv.Key == r.Name || kv.Key == r.ID {
-				return kv.Value, kv.Pos, nil
+				return field, kv.Pos, nil
 			}
 		}
-		return "", sigma.Pos{}, sigma.Errorf(corr.File, a.Pos, "alias %q has no field for rule %q; an alias must name a field for every rule", name, label(r))
 	}
-	return name, corr.PosOf("correlation"), nil
+	return field, corr.PosOf("correlation"), nil
 }
 
 func (c *Converter) mapField(corr *sigma.Correlation, r *ir.Rule, field string, pos sigma.Pos) (string, error) {

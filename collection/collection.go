@@ -114,18 +114,38 @@ func (c *Collection) FiltersFor(r *sigma.Rule) []*sigma.Filter {
 	return out
 }
 
-// CheckFilters reports filters that name a rule not in the conversion:
-// such a filter would silently do nothing.
+// CheckFilters reports filters that name a rule not in the conversion
+// (an error: such a filter would silently do nothing), and filters whose
+// logsource can never apply to a rule they name (a warning: the filter
+// does nothing to that rule, which may be meant for another of its rules).
 func (c *Collection) CheckFilters() sigma.ErrorList {
 	var diags sigma.ErrorList
 	for _, f := range c.Filters {
 		for _, ref := range f.Rules {
-			if c.Lookup(ref.Ref) == nil {
+			r := c.Lookup(ref.Ref)
+			switch {
+			case r == nil:
 				diags = append(diags, sigma.Errorf(f.File, ref.Pos, "filter names rule %q, which is not among the rules being converted", ref.Ref))
+			case !logsourceContains(f.LogSource, r.LogSource):
+				diags = append(diags, sigma.Warnf(f.File, ref.Pos, "filter names rule %q, but its logsource (%s) is not within the rule's (%s): it never applies to that rule", ref.Ref, describe(f.LogSource), describe(r.LogSource)))
 			}
 		}
 	}
 	return diags
+}
+
+// describe writes a logsource as category=… product=… service=….
+func describe(ls sigma.LogSource) string {
+	var parts []string
+	for _, kv := range [][2]string{{"category", ls.Category}, {"product", ls.Product}, {"service", ls.Service}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "any"
+	}
+	return strings.Join(parts, " ")
 }
 
 func logsourceContains(filter, rule sigma.LogSource) bool {

@@ -31,9 +31,9 @@
 // {"process": {"command_line": ...}}), trying every split so keys that
 // themselves contain dots still work.
 //
-// Correlation rules are not evaluated (they need a stream of events, not
-// one); meta-filters apply through Options.MetaFilters (or, as match
-// trees, Options.Filters).
+// Correlation rules are evaluated over a stream of timestamped events by
+// CorrelationMatcher (sliding windows, see NewCorrelation); meta-filters
+// apply through Options.MetaFilters (or, as match trees, Options.Filters).
 package eval
 
 import (

@@ -449,7 +449,7 @@ func (l *loader) transformation(typ string, p map[string]*yaml.Node, n *yaml.Nod
 		if err != nil {
 			return nil, err
 		}
-		return &SetState{Key: k.Value, Value: v.Value}, nil
+		return &SetState{Key: k.Value, Value: v.Value, KeyPos: sigma.Pos{Line: k.Line, Column: k.Column}, ValuePos: sigma.Pos{Line: v.Line, Column: v.Column}}, nil
 	case "replace_string":
 		v, err := need("regex")
 		if err != nil {

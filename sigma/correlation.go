@@ -5,15 +5,19 @@ import (
 	"math"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sigconv/sigconv/sigma/cond"
 	"gopkg.in/yaml.v3"
 )
 
-var correlationTypes = []string{"event_count", "value_count", "temporal", "temporal_ordered",
-	"value_sum", "value_avg", "value_percentile", "value_median"}
+var correlationTypes = func() []string {
+	var out []string
+	for _, t := range CorrelationTypes {
+		out = append(out, string(t))
+	}
+	return out
+}()
 
 var correlationKeys = []string{"type", "rules", "group-by", "timespan", "condition", "aliases", "generate"}
 
@@ -34,7 +38,7 @@ func (p *parser) parseCorrelation(d *docFields) Document {
 		}
 	}
 	p.correlationType(c, f)
-	c.Rules = p.ruleRefs(f, "correlation rules", c.Type == "temporal" || c.Type == "temporal_ordered")
+	c.Rules = p.ruleRefs(f, "correlation rules", c.Type.IsTemporal())
 	c.GroupBy = p.stringListKey(f, "group-by")
 	if !f.has("group-by") {
 		p.warnf(f.pos, "correlation has no group-by; the specification requires it")
@@ -64,13 +68,13 @@ func (p *parser) correlationType(c *Correlation, f *docFields) {
 	c.TypePos = nodePos(n)
 	t, _ := p.str(n, "correlation type")
 	switch {
-	case t == "value_median":
+	case CorrelationType(t) == ValueMedian:
 		p.warnf(c.TypePos, "correlation type value_median is a pySigma extension, not in the specification")
 	case !contains(correlationTypes, t):
 		p.errorf(c.TypePos, "unknown correlation type %q%s", t, didYouMean(suggest(t, correlationTypes)))
 		return
 	}
-	c.Type = t
+	c.Type = CorrelationType(t)
 }
 
 // ruleRefs reads a rules list (a single string is accepted, as pySigma
@@ -150,11 +154,17 @@ func parseTimespan(s string) (time.Duration, error) {
 	return time.Duration(n) * unit, nil
 }
 
-var correlationOps = []string{"gt", "gte", "lt", "lte", "eq", "neq"}
+var correlationOps = func() []string {
+	var out []string
+	for _, op := range CorrelationOps {
+		out = append(out, string(op))
+	}
+	return out
+}()
 
 func (p *parser) correlationCondition(c *Correlation, f *docFields) {
 	n, ok := f.get("condition")
-	temporal := c.Type == "temporal" || c.Type == "temporal_ordered"
+	temporal := c.Type.IsTemporal()
 	switch {
 	case !ok:
 		if !temporal && c.Type != "" {
@@ -167,7 +177,7 @@ func (p *parser) correlationCondition(c *Correlation, f *docFields) {
 	default:
 		p.conditionMap(c, p.fields(n))
 	}
-	if strings.HasPrefix(c.Type, "value_") && c.Field == "" && ok {
+	if c.Type.HasValueField() && c.Field == "" && ok {
 		p.errorf(nodePos(n), "correlation of type %s needs a field in its condition", c.Type)
 	}
 }
@@ -202,7 +212,7 @@ func (p *parser) conditionOp(c *Correlation, kv pair) {
 	if s.Num.IsFloat {
 		val = s.Num.Float
 	}
-	c.Condition = append(c.Condition, CorrelationCondition{Op: kv.Key, Value: val, Pos: nodePos(kv.K)})
+	c.Condition = append(c.Condition, CorrelationCondition{Op: CorrelationOp(kv.Key), Value: val, Pos: nodePos(kv.K)})
 }
 
 // checkRange accepts one comparison, or two forming a range (the
@@ -213,10 +223,8 @@ func (p *parser) checkRange(c *Correlation, pos Pos) {
 		p.errorf(pos, "correlation condition has no comparison (gt, gte, lt, lte, eq or neq)")
 	case 1:
 	case 2:
-		lower := func(op string) bool { return op == "gt" || op == "gte" }
-		upper := func(op string) bool { return op == "lt" || op == "lte" }
 		a, b := c.Condition[0].Op, c.Condition[1].Op
-		if !(lower(a) && upper(b) || upper(a) && lower(b)) {
+		if !(a.IsLower() && b.IsUpper() || a.IsUpper() && b.IsLower()) {
 			p.errorf(c.Condition[1].Pos, "two correlation comparisons must form a range (one of gt/gte and one of lt/lte)")
 			return
 		}

@@ -172,7 +172,7 @@ type Condition struct {
 // Correlation is a Sigma correlation rule.
 type Correlation struct {
 	Meta
-	Type         string    // event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, value_percentile, value_median
+	Type         CorrelationType
 	Rules        []RuleRef // referenced rules, by id or name
 	GroupBy      []string  // group-by fields
 	Timespan     time.Duration
@@ -203,7 +203,7 @@ type RuleRef struct {
 
 // CorrelationCondition is one comparison of the aggregate, e.g. gte: 10.
 type CorrelationCondition struct {
-	Op    string // gt, gte, lt, lte, eq, neq
+	Op    CorrelationOp
 	Value float64
 	Pos   Pos
 }

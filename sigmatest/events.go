@@ -18,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/eval"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -67,6 +68,9 @@ type EventCase struct {
 	Name   string // from the line's "name", or derived
 	Want   bool
 	Event  eval.Event
+	// Events is the event stream of a correlation case (Event is then
+	// nil).
+	Events []eval.TimedEvent
 }
 
 // EventResult is the outcome of one case. Err is set when the case could
@@ -99,6 +103,10 @@ func (r EventResult) String() string {
 		return fmt.Sprintf("%s: skipped: %s", name, r.Skip)
 	case r.Err != nil:
 		return fmt.Sprintf("%s: %v", name, r.Err)
+	case r.Events != nil && r.Want && !r.Got:
+		return fmt.Sprintf("%s: correlation %s does not fire on the events, but must", name, r.Rule)
+	case r.Events != nil && !r.Want && r.Got:
+		return fmt.Sprintf("%s: correlation %s fires on the events, but must not", name, r.Rule)
 	case r.Want && !r.Got:
 		return fmt.Sprintf("%s: rule %s does not match the event, but must%s", name, r.Rule, r.explained())
 	case !r.Want && r.Got:
@@ -182,9 +190,11 @@ func under(dir, p string) string {
 
 // compiled is a rule file's matchers, one per rule document.
 type compiled struct {
-	rules    []*sigma.Rule
-	matchers []*eval.Matcher
-	err      error
+	rules        []*sigma.Rule
+	matchers     []*eval.Matcher
+	corrs        []*sigma.Correlation
+	corrMatchers []*eval.CorrelationMatcher
+	err          error
 }
 
 type loader struct {
@@ -192,6 +202,9 @@ type loader struct {
 	matchers map[string]*compiled
 	idOnce   sync.Once
 	ids      map[string]string // rule id -> rule file
+	collOnce sync.Once
+	coll     *collection.Collection // every rule file, for correlations
+	collErr  error
 }
 
 // rule parses and compiles a rule file once.
@@ -224,8 +237,9 @@ func (l *loader) rule(name string) *compiled {
 		c.rules = append(c.rules, r)
 		c.matchers = append(c.matchers, m)
 	}
-	if len(c.rules) == 0 {
-		c.err = fmt.Errorf("%s: no detection rule in the file", under(l.cfg.RulesDir, name))
+	l.correlations(c, f)
+	if len(c.rules) == 0 && len(c.corrs) == 0 && c.err == nil {
+		c.err = fmt.Errorf("%s: no detection or correlation rule in the file", under(l.cfg.RulesDir, name))
 	}
 	return c
 }
@@ -259,12 +273,15 @@ func (l *loader) evaluate(c EventCase, sel string) []EventResult {
 	return out
 }
 
-// eventLine is one line of a .jsonl events file.
+// eventLine is one line of a .jsonl events file: one event, or a
+// correlation's event stream.
 type eventLine struct {
-	Name  string          `json:"name"`
-	Match *bool           `json:"match"`
-	Rule  string          `json:"rule"`
-	Event json.RawMessage `json:"event"`
+	Name      string            `json:"name"`
+	Match     *bool             `json:"match"`
+	Rule      string            `json:"rule"`
+	Event     json.RawMessage   `json:"event"`
+	RawEvents []timedLine       `json:"events"`
+	Events    []eval.TimedEvent `json:"-"`
 }
 
 func (l *loader) jsonLines(p string) []EventResult {
@@ -293,7 +310,13 @@ func (l *loader) jsonLines(p string) []EventResult {
 			out = append(out, EventResult{EventCase: c, Err: fmt.Errorf("%s:%d:%d: %v", under(l.cfg.EventsDir, p), n, errColumn(sc.Bytes(), err), err)})
 			continue
 		}
-		c.Name, c.Want, c.Event = line.Name, *line.Match, ev
+		c.Name, c.Want = line.Name, *line.Match
+		if line.Events != nil {
+			c.Events = line.Events
+			out = append(out, l.evaluateCorrelation(c, line.Rule)...)
+			continue
+		}
+		c.Event = ev
 		out = append(out, l.evaluate(c, line.Rule)...)
 	}
 	if err := sc.Err(); err != nil {
@@ -312,8 +335,19 @@ func parseEventLine(b []byte) (eventLine, eval.Event, error) {
 	if line.Match == nil {
 		return line, nil, errors.New(`missing "match": true or false`)
 	}
+	if line.RawEvents != nil {
+		if len(line.Event) != 0 {
+			return line, nil, errors.New(`a line has "event" or "events", not both`)
+		}
+		if len(line.RawEvents) == 0 {
+			return line, nil, errors.New(`"events" is empty`)
+		}
+		evs, err := decodeTimed(line.RawEvents)
+		line.Events = evs
+		return line, nil, err
+	}
 	if len(line.Event) == 0 {
-		return line, nil, errors.New(`missing "event": {...}`)
+		return line, nil, errors.New(`missing "event": {...} (or "events": [...] for a correlation)`)
 	}
 	ev, err := decodeEvent(line.Event)
 	return line, ev, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/sigma"
 	"github.com/sigconv/sigconv/sigma/cond"
 )
 
@@ -57,7 +58,7 @@ import (
 //     rules matched in the window
 //     (https://learn.microsoft.com/kusto/query/set-has-element-function).
 
-var kqlOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "==", "neq": "!="}
+var kqlOps = map[sigma.CorrelationOp]string{sigma.OpGT: ">", sigma.OpGTE: ">=", sigma.OpLT: "<", sigma.OpLTE: "<=", sigma.OpEQ: "==", sigma.OpNEQ: "!="}
 
 // maxSetSize is make_set's default and largest size.
 const maxSetSize = 1048576
@@ -88,6 +89,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	legs, timeCol, err := b.correlationLegs(c)
 	if err != nil {
 		return nil, err
+	}
+	if c.Method == backends.Sliding {
+		return b.sliding(c, legs, timeCol, span)
 	}
 	agg, err := aggregate(c, timeCol)
 	if err != nil {
@@ -236,7 +240,7 @@ func tagColumns(c *backends.Correlation, legs []leg) ([][]assign, error) {
 		}
 	}
 	if c.ValueField[0] != "" {
-		if err := add("sigconv_value", c.ValueField, c.Source.Type != "value_count"); err != nil {
+		if err := add("sigconv_value", c.ValueField, c.Source.Type != sigma.ValueCount); err != nil {
 			return nil, err
 		}
 	}
@@ -296,27 +300,27 @@ func aggregate(c *backends.Correlation, timeCol string) ([]string, error) {
 		return ruleNameCondition(c)
 	}
 	switch src.Type {
-	case "event_count":
+	case sigma.EventCount:
 		return withCondition(c, "event_count", "summarize event_count = count()")
-	case "value_count":
+	case sigma.ValueCount:
 		if err := checkSetThreshold(c); err != nil {
 			return nil, err
 		}
 		return withCondition(c, "value_count", "summarize value_count = array_length(make_set(sigconv_value))")
-	case "value_sum":
+	case sigma.ValueSum:
 		return withCondition(c, "value_sum", "summarize value_sum = sum(sigconv_value)")
-	case "value_avg":
+	case sigma.ValueAvg:
 		return withCondition(c, "value_avg", "summarize value_avg = avg(sigconv_value)")
-	case "value_percentile":
+	case sigma.ValuePercentile:
 		if src.Percentile != 100 {
 			return nil, c.Fail(src.ConditionPos, "kql: percentile() is an estimate (t-digest), so value_percentile is only rendered for percentile 100 (the maximum); this one asks for %d", src.Percentile)
 		}
 		return withCondition(c, "value_percentile", "summarize value_percentile = max(sigconv_value)")
-	case "value_median":
+	case sigma.ValueMedian:
 		return nil, c.Fail(src.TypePos, "kql: value_median has no exact KQL aggregate: percentile(x, 50) is an estimate")
-	case "temporal":
+	case sigma.Temporal:
 		return temporal(c, "", "")
-	case "temporal_ordered":
+	case sigma.TemporalOrdered:
 		return ordered(c, timeCol)
 	}
 	return nil, c.Fail(src.TypePos, "kql: correlation type %s is not supported", src.Type)
@@ -376,7 +380,7 @@ func withCondition(c *backends.Correlation, column, summarize string) ([]string,
 		parts = append(parts, column+" "+op+" "+strconv.FormatFloat(cc.Value, 'f', -1, 64))
 	}
 	if len(parts) == 0 {
-		if !strings.HasPrefix(c.Source.Type, "temporal") {
+		if !c.Source.Type.IsTemporal() {
 			return nil, c.Fail(c.Source.PosOf("correlation"), "kql: correlation type %s needs a condition", c.Source.Type)
 		}
 		parts = append(parts, fmt.Sprintf("%s >= %d", column, len(c.Rules)))
@@ -388,7 +392,7 @@ func withCondition(c *backends.Correlation, column, summarize string) ([]string,
 // on the set of rules matched in the window; names compare exactly (==
 // semantics of set_has_element).
 func ruleNameCondition(c *backends.Correlation) ([]string, error) {
-	if c.Source.Type != "temporal" {
+	if c.Source.Type != sigma.Temporal {
 		return nil, c.Fail(c.Source.ConditionPos, "kql: a condition over rule names is only supported for temporal correlations")
 	}
 	expr, err := nameExpr(c, c.Source.ConditionExpr)

@@ -12,9 +12,11 @@ import (
 	"github.com/sigconv/sigconv/pipeline"
 )
 
+// kqlConverter builds a converter for the tumbling tables of this file
+// (sliding_test.go pins the sliding form).
 func kqlConverter(t *testing.T, pipeline, format string) *backends.Converter {
 	t.Helper()
-	conv, err := backends.NewConverter(kql.New(), backends.Options{Pipelines: []string{pipeline}, Format: format})
+	conv, err := backends.NewConverter(kql.New(), backends.Options{Pipelines: []string{pipeline}, Format: format, CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +287,7 @@ var timedTable = pipeline.MustLoad("timed.yml", []byte("name: timed\ntransformat
 // union: todouble() for sums, tostring() for grouping.
 func TestCorrelationUserPipeline(t *testing.T) {
 	doc := correlationDoc("type: value_sum\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 2h\n    condition: {field: Size, gt: 10}")
-	conv, err := backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{timedTable}})
+	conv, err := backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{timedTable}, CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +304,7 @@ union
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	conv, err = backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{tablePipeline}})
+	conv, err = backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{tablePipeline}, CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ import (
 // document it as the mean of the two middle values of an even count, so
 // value_median fails rather than approximate.
 
-var splOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "==", "neq": "!="}
+var splOps = map[sigma.CorrelationOp]string{sigma.OpGT: ">", sigma.OpGTE: ">=", sigma.OpLT: "<", sigma.OpLTE: "<=", sigma.OpEQ: "==", sigma.OpNEQ: "!="}
 
 // ConvertCorrelation implements backends.CorrelationBackend.
 func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) {
@@ -49,6 +49,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	span, err := backends.SpanText(src.Timespan)
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "spl: %v", err)
+	}
+	if c.Method == backends.Sliding {
+		return sliding(c, span)
 	}
 	agg, err := aggregate(c)
 	if err != nil {
@@ -169,7 +172,7 @@ func tags(c *backends.Correlation, i int) ([]string, error) {
 		}
 		out = append(out, "sigconv_value="+f)
 	}
-	if c.Source.Type == "temporal_ordered" {
+	if c.Source.Type == sigma.TemporalOrdered {
 		out = append(out, fmt.Sprintf("sigconv_time_%d=_time", i+1))
 	}
 	return out, nil
@@ -203,25 +206,25 @@ func aggregate(c *backends.Correlation) ([]string, error) {
 		return ruleNameCondition(c)
 	}
 	switch src.Type {
-	case "event_count":
+	case sigma.EventCount:
 		return withCondition(c, "event_count", "count as event_count")
-	case "value_count":
+	case sigma.ValueCount:
 		return withCondition(c, "value_count", "dc(sigconv_value) as value_count")
-	case "value_sum":
+	case sigma.ValueSum:
 		return withCondition(c, "value_sum", "sum(sigconv_value) as value_sum")
-	case "value_avg":
+	case sigma.ValueAvg:
 		return withCondition(c, "value_avg", "avg(sigconv_value) as value_avg")
-	case "value_percentile":
+	case sigma.ValuePercentile:
 		fn, err := percentile(c)
 		if err != nil {
 			return nil, err
 		}
 		return withCondition(c, "value_percentile", fn+"(sigconv_value) as value_percentile")
-	case "value_median":
+	case sigma.ValueMedian:
 		return nil, c.Fail(src.TypePos, "spl: value_median has no exact Splunk aggregate: median() is not documented to average the two middle values of an even count; where limits.conf sets [stats] perc_method=interpolated, value_percentile with percentile 50 is the median")
-	case "temporal":
+	case sigma.Temporal:
 		return withCondition(c, "rule_count", "dc(sigconv_rule) as rule_count")
-	case "temporal_ordered":
+	case sigma.TemporalOrdered:
 		return ordered(c)
 	}
 	return nil, c.Fail(src.TypePos, "spl: correlation type %s is not supported", src.Type)
@@ -283,7 +286,7 @@ func withCondition(c *backends.Correlation, column, agg string) ([]string, error
 // evaluates the expression on those counts, so names are compared as
 // exact, case-sensitive eval strings.
 func ruleNameCondition(c *backends.Correlation) ([]string, error) {
-	if c.Source.Type != "temporal" {
+	if c.Source.Type != sigma.Temporal {
 		return nil, c.Fail(c.Source.ConditionPos, "spl: a condition over rule names is only supported for temporal correlations")
 	}
 	var aggs []string

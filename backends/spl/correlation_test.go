@@ -9,8 +9,14 @@ import (
 	"github.com/sigconv/sigconv/backends/spl"
 )
 
+// splConverter builds a converter; the tables of this file pin the
+// tumbling form (sliding_test.go pins the sliding one), so an unset
+// method is tumbling here.
 func splConverter(t *testing.T, opt backends.Options) *backends.Converter {
 	t.Helper()
+	if opt.CorrelationMethod == "" {
+		opt.CorrelationMethod = "tumbling"
+	}
 	conv, err := backends.NewConverter(spl.New(), opt)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // Correlation rules are rendered with the stages of the XQL reference:
@@ -22,16 +23,19 @@ import (
 
 var label = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
 
-var xqlOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "!="}
+var xqlOps = map[sigma.CorrelationOp]string{sigma.OpGT: ">", sigma.OpGTE: ">=", sigma.OpLT: "<", sigma.OpLTE: "<=", sigma.OpEQ: "=", sigma.OpNEQ: "!="}
 
 // ConvertCorrelation implements backends.CorrelationBackend.
 func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) {
 	src := c.Source
-	if src.ConditionExpr != nil {
-		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported; use a numeric condition")
-	}
 	if err := c.CheckGroupColumns("xql"); err != nil {
 		return nil, err
+	}
+	if c.Method == backends.Sliding {
+		return b.sliding(c)
+	}
+	if src.ConditionExpr != nil {
+		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported in tumbling windows; use a numeric condition")
 	}
 	agg, err := aggregate(c)
 	if err != nil {
@@ -100,7 +104,7 @@ func tags(c *backends.Correlation, i int) []string {
 	if v := c.ValueField[i]; v != "" {
 		out = append(out, "sigconv_value = "+v)
 	}
-	if c.Source.Type == "temporal_ordered" {
+	if c.Source.Type == sigma.TemporalOrdered {
 		out = append(out, fmt.Sprintf("sigconv_time_%d = _time", i+1))
 	}
 	return out
@@ -121,17 +125,17 @@ func aggregate(c *backends.Correlation) ([]string, error) {
 	src := c.Source
 	by := byClause(c)
 	switch src.Type {
-	case "event_count":
+	case sigma.EventCount:
 		return withCondition(c, "event_count", []string{"comp count() as event_count" + by})
-	case "value_count":
+	case sigma.ValueCount:
 		return withCondition(c, "value_count", []string{"comp values(sigconv_value) as sigconv_values" + by, "alter value_count = array_length(sigconv_values)"})
-	case "value_sum":
+	case sigma.ValueSum:
 		return withCondition(c, "value_sum", []string{"comp sum(sigconv_value) as value_sum" + by})
-	case "value_avg":
+	case sigma.ValueAvg:
 		return withCondition(c, "value_avg", []string{"comp avg(sigconv_value) as value_avg" + by})
-	case "temporal":
+	case sigma.Temporal:
 		return withCondition(c, "rule_count", []string{"comp values(sigconv_rule) as sigconv_rules" + by, "alter rule_count = array_length(sigconv_rules)"})
-	case "temporal_ordered":
+	case sigma.TemporalOrdered:
 		if len(c.Rules) != 2 {
 			return nil, c.Fail(src.TypePos, "xql: temporal_ordered is supported for exactly two rules (first before last); this one has %d", len(c.Rules))
 		}

@@ -11,7 +11,7 @@ import (
 
 func xqlConverter(t *testing.T) *backends.Converter {
 	t.Helper()
-	conv, err := backends.NewConverter(xql.New(), backends.Options{Format: "plain"})
+	conv, err := backends.NewConverter(xql.New(), backends.Options{Format: "plain", CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}

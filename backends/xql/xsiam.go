@@ -27,7 +27,7 @@ import (
 // Choices, each exact whichever way the product reads it:
 //   - xql_query is the plain format's query (no "// Title" header: the
 //     title, description and techniques have fields of their own here);
-//     a correlation keeps its one "// sigconv: tumbling windows" note.
+//     a correlation keeps its one "// sigconv: ..." window note.
 //   - alert_fields is empty with mapping_strategy AUTO: the query returns
 //     xdr_data's own columns, which XSIAM maps itself; sigconv has no
 //     documented list of alert field names to map them to by hand.
@@ -82,7 +82,7 @@ const xsiamSchedule = 10 * time.Minute
 func (b *Backend) xsiamCorrelation(r *ir.Rule, queries []string) (string, error) {
 	src := r.Source
 	if src.Description == "" {
-		return "", sigma.Errorf(src.File, src.Pos, "xsiam-correlation: the rule has no description, which the alert needs")
+		return "", sigma.Errorf(src.File, src.Pos, "xsiam-correlation: the rule has no description, which the alert needs").WithReason(sigma.ReasonDeploy)
 	}
 	var plain []string
 	if r.Correlation != nil {
@@ -167,7 +167,7 @@ func mitreDefs(m *sigma.Meta) (map[string][]string, error) {
 	for _, tech := range att.Techniques {
 		if tech.Name == "" {
 			return nil, sigma.Errorf(m.File, m.PosOf("tags"),
-				"xsiam-correlation: mitre_defs names each technique, and sigconv's technique table (backends/attack/techniques.tsv) has no name for %s; add it", tech.ID)
+				"xsiam-correlation: mitre_defs names each technique, and sigconv's technique table (backends/attack/techniques.tsv) has no name for %s; add it", tech.ID).WithReason(sigma.ReasonDeploy)
 		}
 		for _, t := range tech.Tactics {
 			out[key(t)] = append(out[key(t)], tech.ID+" - "+tech.Name)

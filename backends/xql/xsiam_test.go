@@ -171,7 +171,7 @@ func TestXSIAMCorrelationOfCorrelation(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := checkInsert(t, body)[0]
-	if r["xql_query"] != plain || !strings.HasPrefix(plain, "// sigconv: tumbling 1h windows") {
+	if r["xql_query"] != plain || !strings.HasPrefix(plain, "// sigconv: sliding 1h window") {
 		t.Errorf("xql_query %q, plain %q", r["xql_query"], plain)
 	}
 	if r["search_window"] != "70 minutes" || r["suppression_duration"] != "70 minutes" || r["suppression_enabled"] != true {
@@ -185,7 +185,7 @@ func TestXSIAMCorrelationOfCorrelation(t *testing.T) {
 func TestXSIAMCorrelationRefuses(t *testing.T) {
 	for name, c := range map[string]struct{ from, to, want string }{
 		"no description":         {"description: d\n", "", ":1:1: xsiam-correlation: the rule has no description"},
-		"technique without name": {"attack.t1055", "attack.t1001", ":5:1: xsiam-correlation: mitre_defs names each technique"},
+		"technique without name": {"attack.t1055", "attack.t1554", ":5:1: xsiam-correlation: mitre_defs names each technique"},
 		"unknown technique":      {"attack.t1055", "attack.t1999", ":5:1: ATT&CK technique T1999"},
 	} {
 		t.Run(name, func(t *testing.T) {

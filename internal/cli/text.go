@@ -1,17 +1,16 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 
-	"github.com/sigconv/sigconv/sigma"
+	"github.com/sigconv/sigconv/driver"
 )
 
 // ConvertText runs `sigconv convert ARGS path` on YAML text held in memory
-// instead of a file: the same flags, converter, filter and correlation
-// handling, output and closing line as the command, for the browser
+// instead of a file: the same flags, converter, driver, output and closing
+// line as the command (the second half of runConvert), for the browser
 // playground, which has no file system. args are the convert flags without
 // any PATH; path only names the text in messages. It returns the exit
 // status the command would.
@@ -20,27 +19,27 @@ func ConvertText(args []string, path string, data []byte, stdout, stderr io.Writ
 	if err == nil && a.value("target") == "" {
 		err = errors.New("missing -t TARGET")
 	}
-	if err == nil && (len(a.paths) > 0 || a.value("output") != "" || len(a.values["filter"]) > 0) {
-		err = errors.New("paths, -o and --filter are not available on in-memory text")
+	if err == nil && (len(a.paths) > 0 || a.value("output") != "" || len(a.values["filter"]) > 0 || len(a.values["exclude"]) > 0) {
+		err = errors.New("paths, -o, --filter and --exclude are not available on in-memory text")
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
+	}
+	asJSON := a.bools["json"]
+	if a.value("format") == "json" {
+		asJSON = true
+		a.values["format"] = nil
 	}
 	conv, err := newConverter(a)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	outcomes, invalid := convertFiles(conv, []*sigma.File{sigma.ParseFile(path, data)}, nil, stderr)
-	failed := report(w, stderr, conv, outcomes, a.bools["json"])
-	if len(outcomes) > 1 || failed > 0 {
-		fmt.Fprintln(stderr, summary(outcomes, failed))
-	}
-	if invalid > 0 || (failed > 0 && !a.bools["skip"]) {
+	set := driver.Resolve(driver.Parse(driver.Source{Path: path, Data: data}), nil)
+	if set.Count(driver.Options{}) == 0 {
+		fmt.Fprintf(stderr, "sigconv convert: %v (the text holds no detection or correlation rule)\n", noRulesError([]string{path}))
 		return 1
 	}
-	return 0
+	return convertSet(a, conv, asJSON, set, stdout, stderr)
 }

@@ -1,0 +1,67 @@
+package kql
+
+import (
+	"strings"
+
+	"github.com/sigconv/sigconv/backends"
+)
+
+// sliding renders a two-rule temporal correlation with an exact sliding
+// window (backends.CheckSlidingPair says why adjacent events suffice):
+//
+//	union (...), (...)                      tagged events of both rules
+//	| where isnotempty(sigconv_host)        no group of empty values
+//	| sort by sigconv_host asc, Timestamp asc
+//	| extend sigconv_prev_rule = prev(sigconv_rule), ...
+//	| where sigconv_prev_host == sigconv_host and sigconv_prev_rule != sigconv_rule
+//	    and Timestamp - sigconv_prev_time <= 5m
+//
+// sort serializes its output (https://learn.microsoft.com/kusto/query/sort-operator,
+// "Window functions", https://learn.microsoft.com/kusto/query/window-functions),
+// which prev() needs (https://learn.microsoft.com/kusto/query/prev-function);
+// prev() of the first row is empty, which no comparison accepts. One
+// extend reads all prev() values from the same previous row. Each
+// matching row is the later event of a pair, with the earlier one's rule
+// and time beside it. Cost: one sort of both rules' events in the
+// searched range; the output is the matching pairs only.
+func (b *Backend) sliding(c *backends.Correlation, legs []leg, timeCol, span string) ([]string, error) {
+	if err := c.CheckSlidingPair("kql"); err != nil {
+		return nil, err
+	}
+	search, err := b.correlationSearch(c, legs)
+	if err != nil {
+		return nil, err
+	}
+	var stages, sortBy, prevs, conds []string
+	var nonEmpty []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		nonEmpty = append(nonEmpty, "isnotempty("+col+")")
+		sortBy = append(sortBy, col+" asc")
+		prevs = append(prevs, "sigconv_prev_"+strings.TrimPrefix(col, "sigconv_")+" = prev("+col+")")
+		conds = append(conds, "sigconv_prev_"+strings.TrimPrefix(col, "sigconv_")+" == "+col)
+	}
+	if len(nonEmpty) > 0 {
+		stages = append(stages, "where "+strings.Join(nonEmpty, " and "))
+	}
+	sortBy = append(sortBy, timeCol+" asc")
+	stages = append(stages, "sort by "+strings.Join(sortBy, ", "))
+	prevs = append([]string{"sigconv_prev_rule = prev(sigconv_rule)", "sigconv_prev_time = prev(" + timeCol + ")"}, prevs...)
+	stages = append(stages, "extend "+strings.Join(prevs, ", "))
+	conds = append(conds, "sigconv_prev_rule != sigconv_rule", "isnotnull(sigconv_prev_time)", timeCol+" - sigconv_prev_time <= "+span)
+	stages = append(stages, "where "+strings.Join(conds, " and "))
+	note := "// sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)"
+	return []string{note + "\n" + search + "\n| " + strings.Join(stages, "\n| ")}, nil
+}
+
+// groupNote names the group-by of a correlation for a window note.
+func groupNote(c *backends.Correlation) string {
+	if len(c.GroupBy) == 0 {
+		return ""
+	}
+	var names []string
+	for _, g := range c.GroupBy {
+		names = append(names, g.Name)
+	}
+	return " with the same " + strings.Join(names, ", ")
+}

@@ -1,0 +1,70 @@
+package spl
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sigconv/sigconv/backends"
+)
+
+// sliding renders a two-rule temporal correlation with an exact sliding
+// window (backends.CheckSlidingPair says why adjacent events suffice):
+//
+//	| multisearch [...] [...]                   tagged events of both rules
+//	| where isnotnull(sigconv_host) AND sigconv_host!=""
+//	| sort 0 _time
+//	| streamstats current=f window=1 global=f last(sigconv_rule) as sigconv_prev_rule
+//	    last(_time) as sigconv_prev_time by sigconv_host
+//	| where isnotnull(sigconv_prev_rule) AND sigconv_prev_rule!=sigconv_rule AND _time-sigconv_prev_time<=300
+//
+// sort (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/sort)
+// keeps 10,000 results by default; "sort 0" keeps all of them, in
+// ascending _time. streamstats
+// (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats)
+// processes events in that order; current=f leaves the event itself out,
+// window=1 with global=f keeps one previous event per by-group, so both
+// last() values come from the previous event of the same group (a
+// window of 1 is far below limits.conf max_stream_window, 10,000).
+// Cost: one sort of both rules' events in the searched range.
+func sliding(c *backends.Correlation, span string) ([]string, error) {
+	if err := c.CheckSlidingPair("spl"); err != nil {
+		return nil, err
+	}
+	stages, err := correlationSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	var cols, nonEmpty []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		cols = append(cols, col)
+		nonEmpty = append(nonEmpty, "isnotnull("+col+") AND "+col+"!=\"\"")
+	}
+	if len(nonEmpty) > 0 {
+		stages = append(stages, "where "+strings.Join(nonEmpty, " AND "))
+	}
+	by := ""
+	if len(cols) > 0 {
+		by = " by " + strings.Join(cols, " ")
+	}
+	secs := strconv.FormatInt(int64(c.Source.Timespan/time.Second), 10)
+	stages = append(stages,
+		"sort 0 _time",
+		"streamstats current=f window=1 global=f last(sigconv_rule) as sigconv_prev_rule last(_time) as sigconv_prev_time"+by,
+		"where isnotnull(sigconv_prev_rule) AND sigconv_prev_rule!=sigconv_rule AND _time-sigconv_prev_time<="+secs)
+	note := "```sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)```"
+	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
+}
+
+// groupNote names the group-by of a correlation for a window note.
+func groupNote(c *backends.Correlation) string {
+	if len(c.GroupBy) == 0 {
+		return ""
+	}
+	var names []string
+	for _, g := range c.GroupBy {
+		names = append(names, g.Name)
+	}
+	return " with the same " + strings.Join(names, ", ")
+}

@@ -1,0 +1,83 @@
+package xql
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sigconv/sigconv/backends"
+)
+
+// sliding renders a two-rule temporal correlation with an exact sliding
+// window (backends.CheckSlidingPair says why adjacent events suffice):
+// the rules' tagged events, without empty group values, numbered per
+// group in time order, then each compared with the previous one:
+//
+//	| windowcomp row_number() by sigconv_host sort asc _time as sigconv_n
+//	| windowcomp lag(sigconv_rule) by sigconv_host sort asc sigconv_n as sigconv_prev_rule
+//	| windowcomp lag(_time) by sigconv_host sort asc sigconv_n as sigconv_prev_time
+//	| filter ... timestamp_diff(_time, sigconv_prev_time, "MICROSECOND") <= 300000000
+//
+// windowcomp (https://docs-cortex.paloaltonetworks.com/r/Cortex-XDR/Cortex-XDR-3.x-Documentation/windowcomp)
+// with row_number() (.../row_number: "the sequential row ordinal ... for
+// each row") and lag() (.../lag: "a single value of a field on a preceding
+// row ... using a combination of the by clause and sort"). The row number
+// makes the order total, so both lag() stages read the same previous row
+// even where events share a time. timestamp_diff
+// (.../timestamp_diff) truncates to whole units, so microseconds, the
+// finest part it has, keep the comparison exact. Cost: one numbering and
+// two lag passes over both rules' events in the searched range.
+func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
+	if err := c.CheckSlidingPair("xql"); err != nil {
+		return nil, err
+	}
+	// config case_sensitive = false would make the label comparison fold
+	// case; labels that differ only in case cannot be told apart.
+	if strings.EqualFold(c.Labels[0], c.Labels[1]) {
+		return nil, c.Fail(c.Source.Rules[1].Pos, "xql: rules %q and %q differ only in case, which the case-insensitive query cannot tell apart", c.Labels[0], c.Labels[1])
+	}
+	span, err := backends.SpanText(c.Source.Timespan)
+	if err != nil {
+		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
+	}
+	search, err := b.correlationSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	var cols, nonEmpty []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		cols = append(cols, col)
+		nonEmpty = append(nonEmpty, col+" != null and to_string("+col+") != \"\"")
+	}
+	by := ""
+	if len(cols) > 0 {
+		by = " by " + strings.Join(cols, ", ")
+	}
+	stages := []string{
+		"// sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)",
+		"config case_sensitive = false",
+	}
+	stages = append(stages, search...)
+	if len(nonEmpty) > 0 {
+		stages = append(stages, "filter "+strings.Join(nonEmpty, " and "))
+	}
+	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
+	stages = append(stages,
+		"windowcomp row_number()"+by+" sort asc _time as sigconv_n",
+		"windowcomp lag(sigconv_rule)"+by+" sort asc sigconv_n as sigconv_prev_rule",
+		"windowcomp lag(_time)"+by+" sort asc sigconv_n as sigconv_prev_time",
+		`filter sigconv_prev_rule != null and sigconv_prev_rule != sigconv_rule and timestamp_diff(_time, sigconv_prev_time, "MICROSECOND") <= `+micros)
+	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
+}
+
+// groupNote names the group-by of a correlation for a window note.
+func groupNote(c *backends.Correlation) string {
+	if len(c.GroupBy) == 0 {
+		return ""
+	}
+	var names []string
+	for _, g := range c.GroupBy {
+		names = append(names, g.Name)
+	}
+	return " with the same " + strings.Join(names, ", ")
+}
