@@ -43,6 +43,7 @@ type Diagnostic struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
+	Warning bool   `json:"warning,omitempty"` // the CLI's "warning: " messages; the rest are errors
 }
 
 // Convert converts the request's text exactly as
@@ -83,10 +84,14 @@ var positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(DocName) + `:(\d+):(\
 // parseDiagnostic reads one `path:line:col: message` line (the CLI's
 // documented error form); lines without a position keep their text.
 func parseDiagnostic(line string) Diagnostic {
+	var d Diagnostic
 	if m := positioned.FindStringSubmatch(line); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
-		return Diagnostic{Line: l, Column: c, Message: m[3]}
+		d.Line, _ = strconv.Atoi(m[1])
+		d.Column, _ = strconv.Atoi(m[2])
+		d.Message = m[3]
+	} else {
+		d.Message = strings.TrimPrefix(line, DocName+": ")
 	}
-	return Diagnostic{Message: strings.TrimPrefix(line, DocName+": ")}
+	d.Warning = strings.HasPrefix(d.Message, "warning: ")
+	return d
 }

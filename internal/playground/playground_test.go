@@ -105,6 +105,19 @@ func TestBrokenRulePositions(t *testing.T) {
 	}
 }
 
+func TestWarningsKeptApart(t *testing.T) {
+	for line, want := range map[string]playground.Diagnostic{
+		`rule.yml:5:5: warning: search "sel" is not used by any condition`: {Line: 5, Column: 5, Message: `warning: search "sel" is not used by any condition`, Warning: true},
+		`rule.yml:6:21: unknown modifier "containz"`:                       {Line: 6, Column: 21, Message: `unknown modifier "containz"`},
+		`rule.yml: warning: no position`:                                   {Message: "warning: no position", Warning: true},
+		`sigconv convert: unknown target "x"`:                              {Message: `sigconv convert: unknown target "x"`},
+	} {
+		if got := playground.ParseDiagnostic(line); got != want {
+			t.Errorf("%q: %+v, want %+v", line, got, want)
+		}
+	}
+}
+
 // Pipeline files cannot be named: the page has no file system, and the
 // wasm must never be asked to read one.
 func TestPipelineFileRefused(t *testing.T) {
