@@ -164,3 +164,14 @@ func TestExamples(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConvertPipeMagic is the page's conversion natively; the same
+// call in the browser is timed by the web package's TestBrowser.
+func BenchmarkConvertPipeMagic(b *testing.B) {
+	req := playground.Request{Target: "xql", Text: playground.PipeMagicText()}
+	for b.Loop() {
+		if r := playground.Convert(req); r.Status != 0 {
+			b.Fatal(r.Diagnostics)
+		}
+	}
+}
