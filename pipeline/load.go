@@ -109,7 +109,7 @@ func (l *loader) strList(n *yaml.Node) ([]string, error) {
 }
 
 func (l *loader) pipeline(n *yaml.Node) (*Pipeline, error) {
-	kvs, err := l.mapping(n, "name", "priority", "vars", "transformations", "allowed_backends", "postprocessing", "finalizers")
+	kvs, err := l.mapping(n, "name", "priority", "kind", "vars", "transformations", "allowed_backends", "postprocessing", "finalizers")
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +126,8 @@ func (l *loader) pipeline(n *yaml.Node) (*Pipeline, error) {
 			}
 		case "vars":
 			err = l.vars(v, p)
+		case "kind":
+			p.Kind, err = l.str(v)
 		case "allowed_backends":
 			p.AllowedBackends, err = l.strList(v)
 		case "transformations":

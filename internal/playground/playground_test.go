@@ -105,6 +105,28 @@ func TestBrokenRulePositions(t *testing.T) {
 	}
 }
 
+func TestWarningsKeptApart(t *testing.T) {
+	for line, want := range map[string]playground.Diagnostic{
+		`rule.yml:5:5: warning: search "sel" is not used by any condition`: {Line: 5, Column: 5, Message: `warning: search "sel" is not used by any condition`, Warning: true},
+		`rule.yml:6:21: unknown modifier "containz"`:                       {Line: 6, Column: 21, Message: `unknown modifier "containz"`},
+		`rule.yml: warning: no position`:                                   {Message: "warning: no position", Warning: true},
+		`sigconv convert: unknown target "x"`:                              {Message: `sigconv convert: unknown target "x"`},
+	} {
+		if got := playground.ParseDiagnostic(line); got != want {
+			t.Errorf("%q: %+v, want %+v", line, got, want)
+		}
+	}
+}
+
+// Pipeline files cannot be named: the page has no file system, and the
+// wasm must never be asked to read one.
+func TestPipelineFileRefused(t *testing.T) {
+	got := playground.Convert(playground.Request{Target: "xql", Pipelines: []string{"../x.YML"}, Text: playground.PipeMagicText()})
+	if got.Status != 2 || got.Output != "" || len(got.Diagnostics) != 1 || !strings.Contains(got.Diagnostics[0].Message, "only built-in pipelines") {
+		t.Fatalf("%+v", got)
+	}
+}
+
 // Messages without a position (usage errors) keep their text.
 func TestUnknownTarget(t *testing.T) {
 	got := playground.Convert(playground.Request{Target: "nope", Text: "title: x\n"})
@@ -135,6 +157,21 @@ func TestExamples(t *testing.T) {
 			if got.Status != 0 || got.Output == "" {
 				t.Errorf("%s on %s: status %d %+v", e.Name, target.Name, got.Status, got.Diagnostics)
 			}
+			// The meta-filter in the same text applies to its rule.
+			if strings.Contains(e.Text, "\nfilter:\n") && !strings.Contains(got.Output, "packager.exe") {
+				t.Errorf("%s on %s: the filter is not applied:\n%s", e.Name, target.Name, got.Output)
+			}
+		}
+	}
+}
+
+// BenchmarkConvertPipeMagic is the page's conversion natively; the same
+// call in the browser is timed by the web package's TestBrowser.
+func BenchmarkConvertPipeMagic(b *testing.B) {
+	req := playground.Request{Target: "xql", Text: playground.PipeMagicText()}
+	for b.Loop() {
+		if r := playground.Convert(req); r.Status != 0 {
+			b.Fatal(r.Diagnostics)
 		}
 	}
 }

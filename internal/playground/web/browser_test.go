@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -234,6 +235,39 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("spl json: the page shows\n%s\nthe CLI prints\n%s", got, want)
 	}
 	p.pick("format", "")
+
+	// The copy button puts exactly the shown query on the clipboard.
+	p.do("allowing the clipboard", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := cdp.Call(ctx, chromedp.FromContext(ctx).Browser, browser.SetPermission, browser.SetPermissionParams{
+				Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	p.do("copying", chromedp.Click("#copy"), chromedp.Poll[chromedp.Void](`document.getElementById('copy').textContent === 'Copied'`,
+		chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+	if got, want := eval[string](p, `navigator.clipboard.readText()`, chromedp.EvalAwaitPromise), p.text("#output"); got != want {
+		t.Errorf("clipboard %q, want the output %q", got, want)
+	}
+
+	// Several documents: a rule and a meta-filter pasted together convert as
+	// the CLI converts the same text from a file.
+	filterText := playground.Examples()[2].Text
+	if !strings.Contains(filterText, "\nfilter:\n") {
+		t.Fatalf("example 2 is not the meta-filter example:\n%s", filterText)
+	}
+	ruleFile := filepath.Join(t.TempDir(), "rule.yml")
+	if err := os.WriteFile(ruleFile, []byte(filterText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.paste(filterText)
+	if got, want := p.text("#output"), cliOutput(t, "convert", "-t", "spl", ruleFile); got != want || !strings.Contains(got, "packager.exe") {
+		t.Errorf("rule + filter: the page shows\n%s\nthe CLI prints\n%s", got, want)
+	}
+	p.paste(playground.PipeMagicText())
 
 	// The link holds the rule and the choices: the page opened afresh on it
 	// shows the same conversion.
