@@ -12,6 +12,10 @@ import (
 
 var cliPos = regexp.MustCompile(`^\.\./\.\./rules/[^:]+:\d+:\d+: `)
 
+// innerPos is a position quoted inside a message (a correlation names the
+// failing rule's error): in the CLI a rule file's, in the page rule.yml's.
+var innerPos = regexp.MustCompile(`(\.\./\.\./rules/[^:]+|rule\.yml):\d+:\d+: `)
+
 var jsonFile = regexp.MustCompile(`"path":"\.\./\.\./rules/[^"]+"`)
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -43,11 +47,11 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	var cliMsgs, pageMsgs []string
 	for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
 		if line != "" && !strings.HasPrefix(line, "converted ") {
-			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(line, ""))
+			cliMsgs = append(cliMsgs, innerPos.ReplaceAllString(cliPos.ReplaceAllString(line, ""), "POS: "))
 		}
 	}
 	for _, d := range got.Diagnostics {
-		pageMsgs = append(pageMsgs, d.Message)
+		pageMsgs = append(pageMsgs, innerPos.ReplaceAllString(d.Message, "POS: "))
 	}
 	if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
 		t.Errorf("%v: messages\n%q\nCLI\n%q", args, pageMsgs, cliMsgs)
