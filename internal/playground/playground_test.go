@@ -10,7 +10,13 @@ import (
 	"github.com/sigconv/sigconv/internal/playground"
 )
 
-var cliPos = regexp.MustCompile(`^\.\./\.\./rules/[^:]+:\d+:\d+: `)
+// cliPos and pagePos are positions inside messages (a correlation's
+// message names its failing rule's); the CLI's are in the rule files, the
+// page's in its one text, so both become "POS: ".
+var (
+	cliPos  = regexp.MustCompile(`\.\./\.\./rules/[^:]+:\d+:\d+: `)
+	pagePos = regexp.MustCompile(`rule\.yml:\d+:\d+: `)
+)
 
 var jsonFile = regexp.MustCompile(`"path":"\.\./\.\./rules/[^"]+"`)
 
@@ -43,11 +49,12 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	var cliMsgs, pageMsgs []string
 	for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
 		if line != "" && !strings.HasPrefix(line, "converted ") {
-			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(line, ""))
+			msg := strings.TrimPrefix(line, cliPos.FindString(line)) // the line's own position
+			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(msg, "POS: "))
 		}
 	}
 	for _, d := range got.Diagnostics {
-		pageMsgs = append(pageMsgs, d.Message)
+		pageMsgs = append(pageMsgs, pagePos.ReplaceAllString(d.Message, "POS: "))
 	}
 	if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
 		t.Errorf("%v: messages\n%q\nCLI\n%q", args, pageMsgs, cliMsgs)
