@@ -11,13 +11,11 @@ import (
 	"github.com/sigconv/sigconv/internal/playground"
 )
 
-// cliPos and pagePos are positions inside messages (a correlation's
-// message names its failing rule's); the CLI's are in the rule files, the
-// page's in its one text, so both become "POS: ".
-var (
-	cliPos  = regexp.MustCompile(`\.\./\.\./rules/[^:]+:\d+:\d+: `)
-	pagePos = regexp.MustCompile(`rule\.yml:\d+:\d+: `)
-)
+var cliPos = regexp.MustCompile(`^\.\./\.\./rules/[^:]+:\d+:\d+: `)
+
+// innerPos is a position quoted inside a message (a correlation names the
+// failing rule's error): in the CLI a rule file's, in the page rule.yml's.
+var innerPos = regexp.MustCompile(`(\.\./\.\./rules/[^:]+|rule\.yml):\d+:\d+: `)
 
 var jsonFile = regexp.MustCompile(`"path":"\.\./\.\./rules/[^"]+"`)
 
@@ -50,12 +48,11 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	var cliMsgs, pageMsgs []string
 	for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
 		if line != "" && !strings.HasPrefix(line, "converted ") {
-			msg := strings.TrimPrefix(line, cliPos.FindString(line)) // the line's own position
-			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(msg, "POS: "))
+			cliMsgs = append(cliMsgs, innerPos.ReplaceAllString(cliPos.ReplaceAllString(line, ""), "POS: "))
 		}
 	}
 	for _, d := range got.Diagnostics {
-		pageMsgs = append(pageMsgs, pagePos.ReplaceAllString(d.Message, "POS: "))
+		pageMsgs = append(pageMsgs, innerPos.ReplaceAllString(d.Message, "POS: "))
 	}
 	if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
 		t.Errorf("%v: messages\n%q\nCLI\n%q", args, pageMsgs, cliMsgs)
