@@ -7,8 +7,12 @@ import (
 	"github.com/sigconv/sigconv/backends"
 	_ "github.com/sigconv/sigconv/backends/all"
 	"github.com/sigconv/sigconv/internal/xqltok"
+	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
 )
+
+// setTable only names a dataset / table / index.
+var setTable = pipeline.MustLoad("set-table.yml", []byte("name: set-table\ntransformations:\n  - type: set_table\n    table: events\n"))
 
 var seeds = []string{
 	"title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        CommandLine|contains:\n            - '\\\\\\\\.\\\\pipe\\\\1.'\n            - 'a\"b'\n    condition: sel\n",
@@ -28,7 +32,10 @@ func FuzzConvert(f *testing.F) {
 	var convs []*backends.Converter
 	for _, name := range backends.Names() {
 		b, _ := backends.Lookup(name)
-		opts := []backends.Options{{WithoutPipeline: true}}
+		// Without a pipeline XQL and KQL have no dataset or table and
+		// refuse every rule; with one set, the rule's own field names
+		// reach the renderer.
+		opts := []backends.Options{{WithoutPipeline: true}, {WithoutPipeline: true, Extra: []*pipeline.Pipeline{setTable}}}
 		for _, p := range backends.PipelinesOf(b) {
 			opts = append(opts, backends.Options{Pipelines: []string{p.Name}})
 		}

@@ -59,11 +59,47 @@ func (x *converter) config() string {
 	return "config case_sensitive = false"
 }
 
-func (x *converter) dataset() string {
-	if x.rule.Table != "" {
-		return x.rule.Table
+// dataset is the dataset the pipelines chose with set_table (xdr-data:
+// xdr_data). Without one the query has no dataset to claim: writing
+// xdr_data over fields that are not its columns would silently match
+// nothing, so the rule fails at its logsource, as in the KQL backend.
+func (x *converter) dataset() (string, error) {
+	r := x.rule
+	if r.Table == "" {
+		set := "no pipeline sets one"
+		if len(r.Pipelines) > 0 {
+			set = "the pipelines (" + strings.Join(r.Pipelines, ", ") + ") set none"
+		}
+		return "", sigma.Errorf(r.Source.File, r.Source.LogSource.Pos,
+			"xql: no dataset for logsource %s: %s; use the xdr-data pipeline or set_table",
+			describe(r.LogSource), set).WithReason(sigma.ReasonLogsource)
 	}
-	return "xdr_data"
+	if !isIdentifier(r.Table) {
+		return "", sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "xql: dataset name %q is not an identifier", r.Table).WithReason(sigma.ReasonLogsource)
+	}
+	return r.Table, nil
+}
+
+// describe names a logsource for messages: "category=process_creation
+// product=windows".
+func describe(ls sigma.LogSource) string {
+	var parts []string
+	for _, kv := range [][2]string{{"category", ls.Category}, {"product", ls.Product}, {"service", ls.Service}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "(empty)"
+	}
+	return strings.Join(parts, " ")
+}
+
+// isIdentifier reports whether a dataset name can be written unquoted:
+// a letter or underscore, then letters, digits and underscores (the form
+// of every dataset name in the XQL reference, such as xdr_data).
+func isIdentifier(s string) bool {
+	return isFieldName(s) && !strings.Contains(s, ".")
 }
 
 // column returns the schema entry of a match's column; nil when the rule

@@ -85,6 +85,10 @@ func (b *Backend) correlationSearch(c *backends.Correlation, sensitive bool) ([]
 		}
 		x := b.converter(r)
 		x.caseSensitive = sensitive
+		dataset, err := x.dataset()
+		if err != nil {
+			return nil, err
+		}
 		d := x.dialect(false)
 		var parts []string
 		for _, q := range r.Queries {
@@ -98,7 +102,7 @@ func (b *Backend) correlationSearch(c *backends.Correlation, sensitive bool) ([]
 		if len(parts) > 1 {
 			filter = "(" + strings.Join(parts, ") or (") + ")"
 		}
-		sub := []string{"dataset = " + x.dataset()}
+		sub := []string{"dataset = " + dataset}
 		sub = append(sub, x.alters(r.Queries...)...)
 		sub = append(sub, "filter "+filter, "alter "+strings.Join(tags(c, i), ", "))
 		if i == 0 {

@@ -24,7 +24,11 @@ func xqlQueries(t *testing.T, text string, withPipeline bool) (*sigma.Rule, []st
 		t.Fatalf("rule does not parse: %v", err)
 	}
 	r := f.Documents[0].(*sigma.Rule)
-	conv, err := backends.NewConverter(xql.New(), backends.Options{WithoutPipeline: !withPipeline, Format: "plain"})
+	opt := backends.Options{Format: "plain"}
+	if !withPipeline {
+		opt = sigmaFields("plain")
+	}
+	conv, err := backends.NewConverter(xql.New(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

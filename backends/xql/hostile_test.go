@@ -23,7 +23,7 @@ var hostile = []string{
 // the way XQL defines it, and checks that it accepts exactly the values
 // the Sigma string accepts on a set of probes.
 func TestHostileValues(t *testing.T) {
-	lc := backendtest.LiteralCheck{Backend: xql.New(), Read: parseComparison}
+	lc := backendtest.LiteralCheck{Backend: xql.New(), Table: testDataset, Read: parseComparison}
 	for _, v := range hostile {
 		_, errs := lc.Check(v)
 		for _, err := range errs {
@@ -88,7 +88,7 @@ func FuzzLiteral(f *testing.F) {
 	for _, v := range hostile {
 		f.Add(v)
 	}
-	lc := backendtest.LiteralCheck{Backend: xql.New(), Read: parseComparison}
+	lc := backendtest.LiteralCheck{Backend: xql.New(), Table: testDataset, Read: parseComparison}
 	f.Fuzz(func(t *testing.T, v string) {
 		if !backendtest.FuzzValue(v) {
 			return

@@ -53,7 +53,7 @@ func TestUnevidencedColumnRefused(t *testing.T) {
 		{&ir.Match{Field: "event_sub_type", Value: sigma.Raw{Text: "ENUM.REGISTRY_CREATE_KEY"}, Pos: sigma.Pos{Line: 1, Column: 1}},
 			"ENUM.REGISTRY_CREATE_KEY has no evidence"},
 	} {
-		r := &ir.Rule{Source: src, Queries: []ir.Expr{tc.m}, Pipelines: []string{"xdr-data"}}
+		r := &ir.Rule{Source: src, Queries: []ir.Expr{tc.m}, Pipelines: []string{"xdr-data"}, Table: "xdr_data"}
 		_, err := b.Convert(r)
 		if tc.want == "" {
 			if err != nil {

@@ -90,6 +90,10 @@ func (b *Backend) Convert(r *ir.Rule) ([]string, error) {
 
 func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 	x := b.converter(r)
+	dataset, err := x.dataset()
+	if err != nil {
+		return nil, err
+	}
 	d := x.dialect(multiline)
 	var out []string
 	for _, q := range r.Queries {
@@ -98,14 +102,14 @@ func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, x.assemble(q, filter, multiline))
+		out = append(out, x.assemble(dataset, q, filter, multiline))
 	}
 	return out, nil
 }
 
 // assemble builds the stages around the filter expression.
-func (x *converter) assemble(q ir.Expr, filter string, multiline bool) string {
-	stages := []string{x.config(), "dataset = " + x.dataset()}
+func (x *converter) assemble(dataset string, q ir.Expr, filter string, multiline bool) string {
+	stages := []string{x.config(), "dataset = " + dataset}
 	stages = append(stages, x.alters(q)...)
 	stages = append(stages, "filter "+filter)
 	if fields := x.outputFields(); len(fields) > 0 {

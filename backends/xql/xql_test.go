@@ -10,8 +10,9 @@ import (
 )
 
 // convertDetection converts a process_creation rule with the given
-// detection block without any pipeline (field names as written) in the
-// plain format, and returns the filter expression.
+// detection block without the xdr-data pipeline (field names as written,
+// on the test dataset) in the plain format, and returns the filter
+// expression.
 func convertDetection(t *testing.T, detection string) (string, error) {
 	t.Helper()
 	rule := "title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n" + detection
@@ -19,7 +20,7 @@ func convertDetection(t *testing.T, detection string) (string, error) {
 	if err := f.Diags.Err(); err != nil {
 		t.Fatalf("rule does not parse: %v\n%s", err, rule)
 	}
-	conv, err := backends.NewConverter(xql.New(), backends.Options{WithoutPipeline: true, Format: "plain"})
+	conv, err := backends.NewConverter(xql.New(), sigmaFields("plain"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func convertDetection(t *testing.T, detection string) (string, error) {
 		return "", err
 	}
 	q := res.Output
-	const pre, post = " | dataset = xdr_data | filter ", " | sort desc _time"
+	const pre, post = " | dataset = " + testDataset + " | filter ", " | sort desc _time"
 	// Rules with a case-sensitive part run under case_sensitive = true.
 	config := "config case_sensitive = false"
 	if strings.Contains(detection, "|re:") || strings.Contains(detection, "|cased") {
