@@ -215,18 +215,31 @@ func (x *converter) alters(qs ...ir.Expr) []string {
 	return out
 }
 
-// outputFields are the rule's output fields; when checked, only those
-// with a column in the schema (a fields stage naming a missing column
-// would fail the query).
-func (x *converter) outputFields() []string {
-	if !x.checked {
-		return x.rule.Fields
-	}
-	var out []string
+// outputFields are the rule's output fields the fields stage can name,
+// and a comment line naming the others ("" when none is left out). When
+// checked, only fields with a column in the schema are named (a fields
+// stage naming a missing column would fail the query); otherwise only
+// names XQL can write unquoted (anything else could end the stage). The
+// comment says what was left out instead of dropping it silently.
+func (x *converter) outputFields() (fields []string, comment string) {
+	var dropped []string
 	for _, f := range x.rule.Fields {
-		if _, ok := x.schema.Column(f); ok {
-			out = append(out, f)
+		ok := isFieldName(f)
+		if x.checked {
+			_, ok = x.schema.Column(f)
+		}
+		if ok {
+			fields = append(fields, f)
+		} else {
+			dropped = append(dropped, commentSafe(oneLine(f)))
 		}
 	}
-	return out
+	if len(dropped) == 0 {
+		return fields, ""
+	}
+	why := "fields without a column in xdr_data: "
+	if !x.checked {
+		why = "fields that are not XQL field names: "
+	}
+	return fields, "// sigconv: " + why + strings.Join(dropped, ", ")
 }

@@ -112,7 +112,8 @@ func (x *converter) assemble(dataset string, q ir.Expr, filter string, multiline
 	stages := []string{x.config(), "dataset = " + dataset}
 	stages = append(stages, x.alters(q)...)
 	stages = append(stages, "filter "+filter)
-	if fields := x.outputFields(); len(fields) > 0 {
+	fields, dropped := x.outputFields()
+	if len(fields) > 0 {
 		stages = append(stages, "fields "+strings.Join(fields, ", "))
 	}
 	stages = append(stages, "sort desc _time")
@@ -120,7 +121,13 @@ func (x *converter) assemble(dataset string, q ir.Expr, filter string, multiline
 	if multiline {
 		sep = "\n| "
 	}
-	return strings.Join(stages, sep)
+	text := strings.Join(stages, sep)
+	if dropped != "" {
+		// A // comment runs to the end of its line; the XQL reference
+		// shows comments on lines of their own, so it gets one, last.
+		text += "\n" + dropped
+	}
+	return text
 }
 
 // Format implements backends.Formatter.
