@@ -96,6 +96,7 @@ type job struct {
 // jobs lists the results in input order: per file, its errors first (if
 // any), then its rules and correlations; filter files' errors last.
 func (s *Set) jobs(opt Options) []job {
+	used, generated := s.correlated()
 	var out []job
 	for _, f := range s.Files {
 		if errs := s.fileDiags(f).Errors(); len(errs) > 0 {
@@ -104,7 +105,7 @@ func (s *Set) jobs(opt Options) []job {
 		for _, doc := range f.Documents {
 			switch d := doc.(type) {
 			case *sigma.Rule:
-				if !opt.EveryRule && s.Collection.Referenced(d) && !s.generated(d) {
+				if !opt.EveryRule && used[d] && !generated[d] {
 					continue
 				}
 			case *sigma.Correlation:
@@ -122,20 +123,22 @@ func (s *Set) jobs(opt Options) []job {
 	return out
 }
 
-// generated reports whether some correlation that uses the rule asks for
-// the rule's own query too (generate: true).
-func (s *Set) generated(r *sigma.Rule) bool {
+// correlated returns the rules some correlation uses, and those some
+// correlation asks for the rules' own queries (generate: true), in one
+// pass over the correlations.
+func (s *Set) correlated() (used, generated map[*sigma.Rule]bool) {
+	used, generated = map[*sigma.Rule]bool{}, map[*sigma.Rule]bool{}
 	for _, c := range s.Collection.Correlations {
-		if !c.Generate {
-			continue
-		}
 		for _, ref := range c.Rules {
-			if s.Collection.Lookup(ref.Ref) == r {
-				return true
+			if r := s.Collection.Lookup(ref.Ref); r != nil {
+				used[r] = true
+				if c.Generate {
+					generated[r] = true
+				}
 			}
 		}
 	}
-	return false
+	return used, generated
 }
 
 // Convert converts every rule and correlation of the set and returns the

@@ -86,7 +86,7 @@ detection:
 `
 
 func TestConvertOrderAndResults(t *testing.T) {
-	conv, err := driver.NewConverter("xql", driver.ConverterOptions{})
+	conv, err := driver.NewConverter("xql", driver.ConverterOptions{CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}

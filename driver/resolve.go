@@ -21,6 +21,8 @@ type Set struct {
 	// that can never apply, a detection rule given as a filter), in
 	// input order of their files.
 	Resolution sigma.ErrorList
+
+	byFile map[string]sigma.ErrorList // Resolution by file path
 }
 
 // Resolve builds the collection of files and filterFiles and checks
@@ -46,20 +48,24 @@ func Resolve(files, filterFiles []*sigma.File) *Set {
 	diags = append(diags, resolved...)
 	diags = append(diags, coll.CheckFilters()...)
 	s.Resolution = byFile(append(append([]*sigma.File(nil), files...), filterFiles...), diags)
+	s.byFile = map[string]sigma.ErrorList{}
+	for _, d := range s.Resolution {
+		s.byFile[d.File] = append(s.byFile[d.File], d)
+	}
 	return s
 }
 
 // byFile orders diagnostics by their file's input position, then by
 // position within the file.
 func byFile(files []*sigma.File, diags sigma.ErrorList) sigma.ErrorList {
+	grouped := map[string]sigma.ErrorList{}
+	for _, d := range diags {
+		grouped[d.File] = append(grouped[d.File], d)
+	}
 	var out sigma.ErrorList
 	for _, f := range files {
-		var mine sigma.ErrorList
-		for _, d := range diags {
-			if d.File == f.Path {
-				mine = append(mine, d)
-			}
-		}
+		mine := grouped[f.Path]
+		delete(grouped, f.Path) // a path given twice is listed once
 		mine.Sort()
 		out = append(out, mine...)
 	}
@@ -89,6 +95,9 @@ func (s *Set) Diags() sigma.ErrorList {
 
 func (s *Set) fileDiags(f *sigma.File) sigma.ErrorList {
 	out := append(sigma.ErrorList(nil), f.Diags...)
+	if s.byFile != nil {
+		return append(out, s.byFile[f.Path]...)
+	}
 	for _, d := range s.Resolution {
 		if d.File == f.Path {
 			out = append(out, d)

@@ -197,9 +197,10 @@ var transformationKeys = map[string][]string{
 	"replace_string":            {"regex", "replacement"},
 }
 
-// TransformationTypes lists the transformation types Load accepts.
+// TransformationTypes lists the transformation types Load accepts, the
+// ones backends registered included.
 func TransformationTypes() []string {
-	var out []string
+	out := customNames()
 	for k := range transformationKeys {
 		out = append(out, k)
 	}
@@ -224,6 +225,10 @@ func (l *loader) item(n *yaml.Node) (*Item, error) {
 		return nil, l.errf(n, "transformation has no type (known: %s)", strings.Join(TransformationTypes(), ", "))
 	}
 	own, ok := transformationKeys[typ.Value]
+	custom, isCustom := customType(typ.Value)
+	if isCustom {
+		own, ok = custom.Keys, true
+	}
 	if !ok {
 		return nil, l.errf(typ, "unknown transformation type %q (known: %s)", typ.Value, strings.Join(TransformationTypes(), ", "))
 	}
@@ -235,6 +240,10 @@ func (l *loader) item(n *yaml.Node) (*Item, error) {
 	it := &Item{Pos: sigma.Pos{Line: n.Line, Column: n.Column}}
 	if err := l.itemConditions(params, it); err != nil {
 		return nil, err
+	}
+	if isCustom {
+		it.Transformation, err = l.buildCustom(custom, typ.Value, params, n)
+		return it, err
 	}
 	it.Transformation, err = l.transformation(typ.Value, params, n)
 	return it, err

@@ -273,7 +273,7 @@ func (p *parser) regexValue(pattern string, pos Pos) (Value, bool) {
 			p.errorf(pos, "invalid regular expression: %s", regexMsg(err))
 			return nil, false
 		}
-		p.warnf(pos, "regular expression uses %s, which RE2 engines (Go, KQL) do not support", strings.Join(used, " and "))
+		p.warnf(pos, "regular expression uses %s, which RE2 engines (Go, KQL, Cortex XQL) do not support", strings.Join(used, " and "))
 	}
 	return Regex{Pattern: pattern}, true
 }

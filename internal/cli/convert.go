@@ -65,12 +65,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigconv convert: %v\n\n%s", err, usage)
 		return 2
 	}
-	asJSON := a.bools["json"]
-	if a.value("format") == "json" {
-		// -f json is the --json contract with the target's default format.
-		asJSON = true
-		a.values["format"] = nil
-	}
+	asJSON := jsonOutput(a)
 	conv, err := newConverter(a)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
@@ -81,14 +76,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return loadExit(err)
 	}
-	opt := driver.Options{}
-	total := set.Count(opt)
-	if total == 0 {
+	if set.Count(driver.Options{}) == 0 {
 		fmt.Fprintf(stderr, "sigconv convert: %v (the files hold no detection or correlation rule)\n", noRulesError(a.paths))
 		return 1
-	}
-	for _, d := range set.Resolution.Warnings() {
-		fmt.Fprintln(stderr, d.Error())
 	}
 	out := stdout
 	outDir := outputDir(a.value("output"))
@@ -101,9 +91,30 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
+	return convertSet(a, conv, set, asJSON, out, outDir, stderr)
+}
+
+// jsonOutput reports whether results are JSON lines: --json, or -f json,
+// which is the same contract with the target's default format.
+func jsonOutput(a *parsedArgs) bool {
+	if a.value("format") == "json" {
+		a.values["format"] = nil
+		return true
+	}
+	return a.bools["json"]
+}
+
+// convertSet converts a resolved set and writes the results (to out, or
+// one file per rule file under outDir), errors and the closing line, and
+// returns the exit status.
+func convertSet(a *parsedArgs, conv *backends.Converter, set *driver.Set, asJSON bool, out io.Writer, outDir string, stderr io.Writer) int {
+	for _, d := range set.Resolution.Warnings() {
+		fmt.Fprintln(stderr, d.Error())
+	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	prog := startProgress(stderr, total)
+	opt := driver.Options{}
+	prog := startProgress(stderr, set.Count(opt))
 	opt.Done = prog.add
 	var tally tally
 	var kept []driver.Result // for -o DIR, which groups by rule file

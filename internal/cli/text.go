@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/sigconv/sigconv/driver"
-	"github.com/sigconv/sigconv/sigma"
 )
 
 // ConvertText runs `sigconv convert ARGS path` on YAML text held in memory
@@ -28,29 +26,12 @@ func ConvertText(args []string, path string, data []byte, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
+	asJSON := jsonOutput(a)
 	conv, err := newConverter(a)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	// The same driver path as runConvert, on one parsed text.
-	set := driver.Resolve([]*sigma.File{sigma.ParseFile(path, data)}, nil)
-	for _, d := range set.Resolution.Warnings() {
-		fmt.Fprintln(stderr, d.Error())
-	}
-	var tally tally
-	p := &printer{w: w, stderr: stderr, conv: conv, asJSON: a.bools["json"]}
-	set.Each(conv, driver.Options{}, func(r driver.Result) {
-		tally.add(r)
-		p.print(r)
-	})
-	if tally.total > 1 || tally.failed() > 0 {
-		fmt.Fprintln(stderr, tally.summary())
-	}
-	if tally.reasons[string(sigma.ReasonInvalid)] > 0 || (tally.failed() > 0 && !a.bools["skip"]) {
-		return 1
-	}
-	return 0
+	set := driver.Resolve(driver.Parse(driver.Source{Path: path, Data: data}), nil)
+	return convertSet(a, conv, set, asJSON, stdout, "", stderr)
 }

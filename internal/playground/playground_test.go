@@ -12,7 +12,7 @@ import (
 
 var cliPos = regexp.MustCompile(`^\.\./\.\./rules/[^:]+:\d+:\d+: `)
 
-var jsonFile = regexp.MustCompile(`"file":"\.\./\.\./rules/[^"]+"`)
+var jsonFile = regexp.MustCompile(`"path":"\.\./\.\./rules/[^"]+"`)
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -31,8 +31,8 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	code, want, wantErr := runCLI(t, append(append([]string{"convert"}, args...), "../../rules")...)
 	got := playground.Convert(req)
 	if req.Format == "json" {
-		// The json format names the source file: the CLI's path, the page's rule.yml.
-		want = jsonFile.ReplaceAllString(want, `"file":"rule.yml"`)
+		// The JSON lines name the source file: the CLI's path, the page's rule.yml.
+		want = jsonFile.ReplaceAllString(want, `"path":"rule.yml"`)
 	}
 	if got.Status != code {
 		t.Errorf("%v: exit status %d, CLI %d", args, got.Status, code)

@@ -230,7 +230,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	p.pick("format", "json")
-	if got, want := p.text("#output"), cliOutput(t, "convert", "-t", "spl", "-f", "json", "../../../rules"); got != regexp.MustCompile(`"file":"[^"]+"`).ReplaceAllString(want, `"file":"rule.yml"`) {
+	if got, want := p.text("#output"), cliOutput(t, "convert", "-t", "spl", "-f", "json", "../../../rules"); got != regexp.MustCompile(`"path":"[^"]+"`).ReplaceAllString(want, `"path":"rule.yml"`) {
 		t.Errorf("spl json: the page shows\n%s\nthe CLI prints\n%s", got, want)
 	}
 	p.pick("format", "")
