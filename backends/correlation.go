@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
@@ -35,6 +36,10 @@ type Correlation struct {
 	ValueField []string
 	// Method is how the timespan cuts time: Sliding or Tumbling.
 	Method CorrelationMethod
+	// RuleCondition is pySigma's condition over rule names, lowered
+	// (ir.LowerRuleCondition: And, Or, Not over ir.RuleMatched leaves
+	// indexing Rules); nil for numeric conditions.
+	RuleCondition ir.Expr
 }
 
 // GroupBy is one group-by column.
@@ -64,11 +69,24 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		return nil, sigma.Errorf(corr.File, corr.TypePos, "target %s does not support correlation rules", c.backend.Name()).WithReason(sigma.ReasonCorrelation)
 	}
 	in := &Correlation{Source: corr, Method: c.method}
+	if in.RuleCondition, err = ir.LowerRuleCondition(corr); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
+	if err := checkCondition(in); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	var lowered []*ir.Rule
-	for _, r := range rules {
+	for i, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
+		if err == nil {
+			// A rule the target cannot render fails the correlation too;
+			// say so here rather than from inside the backend's union.
+			if _, err = c.backend.Convert(processed); err != nil {
+				err = classify(err, sigma.ReasonConstruct)
+			}
+		}
 		if err != nil {
-			return nil, err
+			return nil, ruleFails(corr, i, r, err)
 		}
 		lowered = append(lowered, lr)
 		in.Rules = append(in.Rules, processed)
@@ -149,7 +167,15 @@ func (c *Converter) mapCorrelationFields(in *Correlation, lowered []*ir.Rule) er
 		return nil
 	}
 	for i, r := range lowered {
-		mapped, err := c.mapField(corr, r, corr.Field, corr.ConditionPos)
+		// The condition's field may be an alias, like a group-by name.
+		field, pos, err := aliasField(corr, corr.Field, r.Source)
+		if err != nil {
+			return err
+		}
+		if corr.Field == field {
+			pos = corr.ConditionPos
+		}
+		mapped, err := c.mapField(corr, r, field, pos)
 		if err != nil {
 			return err
 		}
@@ -231,4 +257,61 @@ func (c *Correlation) CheckGroupColumns(target string) error {
 		seen[col] = g.Name
 	}
 	return nil
+}
+
+// checkCondition refuses, for every target, conditions no query can
+// judge: a value_percentile without a percentile, and count conditions
+// only a group without events could satisfy (such a group has no row in
+// any target's output, so the query would never fire).
+func checkCondition(c *Correlation) error {
+	src := c.Source
+	if src.Type == sigma.ValuePercentile && !src.PercentileSet {
+		return c.Fail(src.ConditionPos, "value_percentile needs a percentile key in its condition (e.g. percentile: 95); without it the percentile meant is unknown")
+	}
+	var most float64
+	switch src.Type {
+	case sigma.Temporal, sigma.TemporalOrdered:
+		most = float64(len(src.Rules))
+	case sigma.EventCount, sigma.ValueCount:
+		most = 2
+		for _, cc := range src.Condition {
+			if cc.Value+2 > most {
+				most = cc.Value + 2
+			}
+		}
+	default:
+		return nil
+	}
+	if len(src.Condition) == 0 {
+		return nil
+	}
+	for n := 1.0; n <= most; n++ {
+		holds := true
+		for _, cc := range src.Condition {
+			holds = holds && cc.Op.Holds(n, cc.Value)
+		}
+		if holds {
+			return nil
+		}
+	}
+	return c.Fail(src.Condition[0].Pos, "the condition holds only for a group without events, which produces no result row on any target, so the correlation would never fire")
+}
+
+// ruleFails reports a referenced rule's failure once, at the
+// correlation's reference to it, naming the rule; the rule's own
+// conversion reports the failure at the rule.
+func ruleFails(corr *sigma.Correlation, i int, r *sigma.Rule, err error) error {
+	pos := corr.Pos
+	if i < len(corr.Rules) && corr.Rules[i].Pos.IsValid() {
+		pos = corr.Rules[i].Pos
+	}
+	reason := diag.ReasonOf(err)
+	if reason == "" {
+		reason = sigma.ReasonCorrelation
+	}
+	name := label(&sigma.Rule{Meta: corr.Meta})
+	if name == "" {
+		name = strconv.Quote(corr.Title)
+	}
+	return sigma.Errorf(corr.File, pos, "correlation %s: rule %s fails: %v", name, label(r), err).WithReason(reason)
 }

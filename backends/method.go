@@ -3,8 +3,8 @@ package backends
 import (
 	"fmt"
 
+	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
-	"github.com/sigconv/sigconv/sigma/cond"
 )
 
 // CorrelationMethod is how a correlation's timespan cuts time.
@@ -59,7 +59,7 @@ func (c *Correlation) CheckSlidingPair(target string) error {
 	if len(c.Rules) != 2 {
 		return c.Fail(src.TypePos, "%s: a sliding window is rendered exactly only for temporal correlations of two rules; this one has %d; %s", target, len(c.Rules), optIn)
 	}
-	if !bothRulesOnly(src) {
+	if !c.bothRulesOnly() {
 		pos := src.ConditionPos
 		if len(src.Condition) > 0 {
 			pos = src.Condition[0].Pos
@@ -72,12 +72,12 @@ func (c *Correlation) CheckSlidingPair(target string) error {
 // bothRulesOnly reports whether a two-rule temporal condition holds when
 // both rules matched and fails when only one did (a group with no match
 // has no events, so zero never needs judging).
-func bothRulesOnly(src *sigma.Correlation) bool {
-	if src.ConditionExpr != nil {
-		names := [2]string{src.Rules[0].Ref, src.Rules[1].Ref}
+func (c *Correlation) bothRulesOnly() bool {
+	src := c.Source
+	if c.RuleCondition != nil {
 		for _, matched := range [][2]bool{{true, true}, {true, false}, {false, true}} {
-			v, ok := nameValue(src.ConditionExpr, names, matched)
-			if !ok || v != (matched[0] && matched[1]) {
+			got := ir.RulesHold(c.RuleCondition, func(i int) bool { return matched[i] })
+			if got != (matched[0] && matched[1]) {
 				return false
 			}
 		}
@@ -95,30 +95,4 @@ func bothRulesOnly(src *sigma.Correlation) bool {
 		return true
 	}
 	return holds(2) && !holds(1)
-}
-
-// nameValue evaluates a condition over rule names for one assignment of
-// matched rules; ok is false for constructs a name condition cannot have.
-func nameValue(e cond.Expr, names [2]string, matched [2]bool) (v, ok bool) {
-	switch e := e.(type) {
-	case *cond.Ident:
-		for i, n := range names {
-			if n == e.Name {
-				return matched[i], true
-			}
-		}
-	case *cond.Paren:
-		return nameValue(e.X, names, matched)
-	case *cond.Not:
-		x, ok := nameValue(e.X, names, matched)
-		return !x, ok
-	case *cond.Binary:
-		x, okx := nameValue(e.X, names, matched)
-		y, oky := nameValue(e.Y, names, matched)
-		if e.Op == cond.Or {
-			return x || y, okx && oky
-		}
-		return x && y, okx && oky
-	}
-	return false, false
 }

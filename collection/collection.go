@@ -18,6 +18,9 @@ type Collection struct {
 
 	byID   map[string]*sigma.Rule
 	byName map[string]*sigma.Rule
+	// generated holds the rules correlations reference: true when one of
+	// them says generate: true. Built once by New (see Generated).
+	generated map[*sigma.Rule]bool
 }
 
 // New builds a collection from parsed files. Files with errors contribute
@@ -39,7 +42,22 @@ func New(files []*sigma.File) (*Collection, sigma.ErrorList) {
 			}
 		}
 	}
+	c.generated = c.references()
 	return c, diags
+}
+
+// references indexes the rules the correlations reference, once, so that
+// Generated costs a map look-up per rule.
+func (c *Collection) references() map[*sigma.Rule]bool {
+	out := map[*sigma.Rule]bool{}
+	for _, corr := range c.Correlations {
+		for _, ref := range corr.Rules {
+			if r := c.Lookup(ref.Ref); r != nil {
+				out[r] = out[r] || corr.Generate
+			}
+		}
+	}
+	return out
 }
 
 func (c *Collection) index(r *sigma.Rule) sigma.ErrorList {
@@ -84,6 +102,19 @@ func (c *Collection) Referenced(r *sigma.Rule) bool {
 	return false
 }
 
+// Generated reports whether a rule's own query is part of the output: a
+// rule no correlation references is; a referenced rule only when some
+// correlation that references it says generate: true (Sigma correlation
+// specification, "generate"). convert and the golden tests both use it.
+func (c *Collection) Generated(r *sigma.Rule) bool {
+	refs := c.generated
+	if refs == nil { // a Collection not made by New
+		refs = c.references()
+	}
+	gen, referenced := refs[r]
+	return !referenced || gen
+}
+
 // CorrelationRules resolves a correlation's rules in its order. A
 // reference to a rule that is not part of the conversion is an error at
 // the reference.
@@ -92,8 +123,14 @@ func (c *Collection) CorrelationRules(corr *sigma.Correlation) ([]*sigma.Rule, e
 	var errs sigma.ErrorList
 	for _, ref := range corr.Rules {
 		r := c.Lookup(ref.Ref)
+		if r == nil && c.correlation(ref.Ref) != nil {
+			// Chains need the referenced correlation's result rows as
+			// events, which no target's query form provides yet.
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references correlation %q; chains of correlations are not supported: reference its detection rules instead", ref.Ref).WithReason(sigma.ReasonCorrelation))
+			continue
+		}
 		if r == nil {
-			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules being converted (give its file too)", ref.Ref).WithReason(sigma.ReasonCorrelation))
+			errs = append(errs, sigma.Errorf(corr.File, ref.Pos, "correlation references rule %q, which is not among the rules given (give its file too)", ref.Ref).WithReason(sigma.ReasonCorrelation))
 			continue
 		}
 		out = append(out, r)
@@ -163,4 +200,14 @@ func names(f *sigma.Filter, r *sigma.Rule) bool {
 		}
 	}
 	return false
+}
+
+// correlation finds a correlation by id or name.
+func (c *Collection) correlation(ref string) *sigma.Correlation {
+	for _, corr := range c.Correlations {
+		if corr.ID == ref || corr.Name == ref {
+			return corr
+		}
+	}
+	return nil
 }

@@ -96,7 +96,6 @@ type job struct {
 // jobs lists the results in input order: per file, its errors first (if
 // any), then its rules and correlations; filter files' errors last.
 func (s *Set) jobs(opt Options) []job {
-	used, generated := s.correlated()
 	var out []job
 	for _, f := range s.Files {
 		if errs := s.fileDiags(f).Errors(); len(errs) > 0 {
@@ -105,7 +104,7 @@ func (s *Set) jobs(opt Options) []job {
 		for _, doc := range f.Documents {
 			switch d := doc.(type) {
 			case *sigma.Rule:
-				if !opt.EveryRule && used[d] && !generated[d] {
+				if !opt.EveryRule && !s.Collection.Generated(d) {
 					continue
 				}
 			case *sigma.Correlation:
@@ -121,24 +120,6 @@ func (s *Set) jobs(opt Options) []job {
 		}
 	}
 	return out
-}
-
-// correlated returns the rules some correlation uses, and those some
-// correlation asks for the rules' own queries (generate: true), in one
-// pass over the correlations.
-func (s *Set) correlated() (used, generated map[*sigma.Rule]bool) {
-	used, generated = map[*sigma.Rule]bool{}, map[*sigma.Rule]bool{}
-	for _, c := range s.Collection.Correlations {
-		for _, ref := range c.Rules {
-			if r := s.Collection.Lookup(ref.Ref); r != nil {
-				used[r] = true
-				if c.Generate {
-					generated[r] = true
-				}
-			}
-		}
-	}
-	return used, generated
 }
 
 // Convert converts every rule and correlation of the set and returns the

@@ -1,6 +1,8 @@
 package driver
 
 import (
+	"errors"
+
 	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -102,6 +104,35 @@ func (s *Set) fileDiags(f *sigma.File) sigma.ErrorList {
 		if d.File == f.Path {
 			out = append(out, d)
 		}
+	}
+	return out
+}
+
+// CheckDiags is what "sigconv check" reports: Diags, plus what converting
+// would find when resolving each correlation's rules (a reference to a
+// rule that is not given, a chain of correlations), at the correlation's
+// reference, in the same file order.
+func (s *Set) CheckDiags() sigma.ErrorList {
+	refs := map[string]sigma.ErrorList{}
+	for _, corr := range s.Collection.Correlations {
+		_, err := s.Collection.CorrelationRules(corr)
+		var list sigma.ErrorList
+		var d *sigma.Diagnostic
+		switch {
+		case err == nil:
+		case errors.As(err, &list):
+			for _, d := range list {
+				refs[d.File] = append(refs[d.File], d)
+			}
+		case errors.As(err, &d):
+			refs[d.File] = append(refs[d.File], d)
+		}
+	}
+	var out sigma.ErrorList
+	for _, f := range append(append([]*sigma.File(nil), s.Files...), s.FilterFiles...) {
+		out = append(out, s.fileDiags(f)...)
+		out = append(out, refs[f.Path]...)
+		delete(refs, f.Path)
 	}
 	return out
 }

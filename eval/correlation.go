@@ -5,8 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
-	"github.com/sigconv/sigconv/sigma/cond"
 )
 
 // TimedEvent is one event of a stream with its time.
@@ -45,12 +45,17 @@ type CorrelationMatcher struct {
 	rules  []*sigma.Rule
 	match  []*Matcher
 	groups [][]string // per rule, the field of each group-by name
+	names  ir.Expr    // the lowered condition over rule names, if any
 }
 
 // NewCorrelation compiles a correlation whose referenced rules are given
 // in the correlation's order.
 func NewCorrelation(c *sigma.Correlation, rules []*sigma.Rule, opt Options) (*CorrelationMatcher, error) {
 	m := &CorrelationMatcher{corr: c, rules: rules}
+	var err error
+	if m.names, err = ir.LowerRuleCondition(c); err != nil {
+		return nil, err
+	}
 	if len(rules) != len(c.Rules) {
 		return nil, sigma.Errorf(c.File, c.Pos, "correlation %s: %d rules given for %d references", c.Title, len(rules), len(c.Rules))
 	}
@@ -87,7 +92,7 @@ func (m *CorrelationMatcher) checkCondition() error {
 			return refuse(c.ConditionPos, "a temporal condition that more matched rules can make false")
 		}
 	case sigma.TemporalOrdered:
-		if len(c.Condition) > 0 || c.ConditionExpr != nil {
+		if len(c.Condition) > 0 || m.names != nil {
 			return refuse(c.ConditionPos, "a temporal_ordered condition")
 		}
 	case sigma.EventCount, sigma.ValueCount:
@@ -125,8 +130,8 @@ func monotone(n int, holds func(set uint) bool) bool {
 // matched in a window (bit i for rule i).
 func (m *CorrelationMatcher) temporalHolds(set uint) bool {
 	c := m.corr
-	if c.ConditionExpr != nil {
-		return m.nameHolds(c.ConditionExpr, set)
+	if m.names != nil {
+		return ir.RulesHold(m.names, func(i int) bool { return set&(1<<i) != 0 })
 	}
 	n := 0
 	for i := range m.rules {
@@ -138,27 +143,6 @@ func (m *CorrelationMatcher) temporalHolds(set uint) bool {
 		return n == len(m.rules)
 	}
 	return countHolds(c.Condition, float64(n))
-}
-
-func (m *CorrelationMatcher) nameHolds(e cond.Expr, set uint) bool {
-	switch e := e.(type) {
-	case *cond.Ident:
-		for i, r := range m.corr.Rules {
-			if r.Ref == e.Name {
-				return set&(1<<i) != 0
-			}
-		}
-	case *cond.Paren:
-		return m.nameHolds(e.X, set)
-	case *cond.Not:
-		return !m.nameHolds(e.X, set)
-	case *cond.Binary:
-		if e.Op == cond.Or {
-			return m.nameHolds(e.X, set) || m.nameHolds(e.Y, set)
-		}
-		return m.nameHolds(e.X, set) && m.nameHolds(e.Y, set)
-	}
-	return false
 }
 
 func countHolds(conds []sigma.CorrelationCondition, n float64) bool {

@@ -35,6 +35,8 @@ func format(b *strings.Builder, e Expr) {
 		b.WriteByte(')')
 	case *Match:
 		formatMatch(b, e)
+	case *RuleMatched:
+		fmt.Fprintf(b, "rule %s", e.Name)
 	case nil:
 		b.WriteString("<nil>")
 	default:

@@ -175,6 +175,7 @@ func (p *parser) correlationCondition(c *Correlation, f *docFields) {
 	case n.Kind != yaml.MappingNode:
 		p.errorf(nodePos(n), "correlation condition must be a map such as {gte: 10}, not %s", kindName(n))
 	default:
+		c.ConditionPos = nodePos(n)
 		p.conditionMap(c, p.fields(n))
 	}
 	if c.Type.HasValueField() && c.Field == "" && ok {
@@ -187,6 +188,15 @@ func (p *parser) conditionMap(c *Correlation, f *docFields) {
 		switch {
 		case contains(correlationOps, kv.Key):
 			p.conditionOp(c, kv)
+		case kv.Key == "field" && deref(kv.V).Kind == yaml.ScalarNode:
+			// The specification's examples and schema write one field as
+			// a string.
+			if f, ok := p.str(kv.V, "condition field"); ok {
+				c.Fields = []string{f}
+			}
+			if len(c.Fields) > 0 {
+				c.Field = c.Fields[0]
+			}
 		case kv.Key == "field":
 			c.Fields = p.stringList(kv.V, "condition field")
 			if len(c.Fields) > 0 {
@@ -241,6 +251,7 @@ func (p *parser) percentile(c *Correlation, n *yaml.Node) {
 		return
 	}
 	c.Percentile = int(s.Num.Int)
+	c.PercentileSet = true
 }
 
 // temporalCondition reads pySigma's extended temporal condition, a

@@ -89,8 +89,9 @@ func TestMultiDocument(t *testing.T) {
 	want := &Correlation{
 		Type: "value_count", Rules: []RuleRef{{Ref: "failed_logon", Pos: Pos{Line: 25, Column: 11}}},
 		GroupBy: []string{"TargetUserName"}, Timespan: time.Hour, TimespanText: "1h",
-		Condition: []CorrelationCondition{{Op: "gte", Value: 10, Pos: Pos{Line: 29, Column: 9}}},
-		Field:     "IpAddress", Fields: []string{"IpAddress"}, Generate: true, TypePos: Pos{Line: 23, Column: 11},
+		Condition:    []CorrelationCondition{{Op: "gte", Value: 10, Pos: Pos{Line: 29, Column: 9}}},
+		ConditionPos: Pos{Line: 29, Column: 9},
+		Field:        "IpAddress", Fields: []string{"IpAddress"}, Generate: true, TypePos: Pos{Line: 23, Column: 11},
 		Aliases: []Alias{{Name: "user", Pos: Pos{Line: 32, Column: 9}, Fields: []KeyValueString{{Key: "failed_logon", Value: "TargetUserName", Pos: Pos{Line: 33, Column: 13}}}}},
 	}
 	if d := cmp.Diff(want, c, cmpopts.IgnoreFields(Correlation{}, "Meta")); d != "" {

@@ -180,9 +180,12 @@ type Correlation struct {
 	Condition    []CorrelationCondition // AND-ed; empty for temporal without condition
 	Field        string                 // the condition's field, for value_* types
 	Percentile   int                    // for value_percentile
-	Aliases      []Alias
-	Generate     bool
-	TypePos      Pos
+	// PercentileSet says whether the condition has a percentile key
+	// (the specification's value_percentile example has none).
+	PercentileSet bool
+	Aliases       []Alias
+	Generate      bool
+	TypePos       Pos
 
 	// Fields holds every field of the condition (value_count may name
 	// several); Field is the first.

@@ -274,6 +274,11 @@ func parseAll(fsys fs.FS, names []string) ([]*sigma.File, error) {
 	return out, nil
 }
 
+func isNotGenerated(set *driver.Set, doc sigma.Document) bool {
+	r, ok := doc.(*sigma.Rule)
+	return ok && !set.Collection.Generated(r)
+}
+
 // convertAll converts the files as one collection (so correlations find
 // their rules and meta-filters apply) and returns each file's golden
 // text: its resolution errors, then each document's output or error.
@@ -291,6 +296,10 @@ func convertAll(conv *backends.Converter, files, filters []*sigma.File) []string
 			for _, d := range r.Err.(sigma.ErrorList) {
 				fmt.Fprintf(b, "ERROR: %v\n", d)
 			}
+		case isNotGenerated(set, r.Doc):
+			// As convert does: a rule used by correlations without
+			// generate: true has no output of its own.
+			fmt.Fprintf(b, "NOT GENERATED: %s is used by a correlation without generate: true\n", r.Doc.(*sigma.Rule).Title)
 		case r.Err != nil:
 			fmt.Fprintf(b, "ERROR: %v\n", r.Err)
 		default:

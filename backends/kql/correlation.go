@@ -9,7 +9,6 @@ import (
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
-	"github.com/sigconv/sigconv/sigma/cond"
 )
 
 // Correlation rules are rendered as one query:
@@ -296,7 +295,7 @@ func sameKnown(types []string) bool {
 // it.
 func aggregate(c *backends.Correlation, timeCol string) ([]string, error) {
 	src := c.Source
-	if src.ConditionExpr != nil {
+	if c.RuleCondition != nil {
 		return ruleNameCondition(c)
 	}
 	switch src.Type {
@@ -395,44 +394,43 @@ func ruleNameCondition(c *backends.Correlation) ([]string, error) {
 	if c.Source.Type != sigma.Temporal {
 		return nil, c.Fail(c.Source.ConditionPos, "kql: a condition over rule names is only supported for temporal correlations")
 	}
-	expr, err := nameExpr(c, c.Source.ConditionExpr)
+	expr, err := nameExpr(c, c.RuleCondition)
 	if err != nil {
 		return nil, err
 	}
 	return []string{"summarize sigconv_rules = make_set(sigconv_rule)", "where " + expr}, nil
 }
 
-// nameExpr writes a condition over rule names, each name true when its
-// rule matched in the window. Every operator is parenthesized, so KQL's
-// precedence never matters.
-func nameExpr(c *backends.Correlation, e cond.Expr) (string, error) {
+// nameExpr writes the lowered condition over rule names, each rule true
+// when it matched in the window. Every operator is parenthesized, so
+// KQL's precedence never matters.
+func nameExpr(c *backends.Correlation, e ir.Expr) (string, error) {
 	switch e := e.(type) {
-	case *cond.Ident:
-		for i, r := range c.Source.Rules {
-			if r.Ref != e.Name {
-				continue
-			}
-			lit, err := quote(c.Labels[i])
-			if err != nil {
-				return "", c.Fail(r.Pos, "kql: rule reference %q cannot be a label: %v", c.Labels[i], err)
-			}
-			return "set_has_element(sigconv_rules, " + lit + ")", nil
-		}
-		return "", c.Fail(c.Source.ConditionPos, "kql: rule %q of the condition is not referenced by the correlation", e.Name)
-	case *cond.Paren:
-		return nameExpr(c, e.X)
-	case *cond.Not:
-		x, err := nameExpr(c, e.X)
-		return "not(" + x + ")", err
-	case *cond.Binary:
-		x, err := nameExpr(c, e.X)
+	case *ir.RuleMatched:
+		lit, err := quote(c.Labels[e.Rule])
 		if err != nil {
-			return "", err
+			return "", c.Fail(c.Source.Rules[e.Rule].Pos, "kql: rule reference %q cannot be a label: %v", c.Labels[e.Rule], err)
 		}
-		y, err := nameExpr(c, e.Y)
-		return "(" + x + " " + e.Op.String() + " " + y + ")", err
+		return "set_has_element(sigconv_rules, " + lit + ")", nil
+	case *ir.Not:
+		x, err := nameExpr(c, e.Arg)
+		return "not(" + x + ")", err
+	case *ir.And, *ir.Or:
+		op := " and "
+		if _, or := e.(*ir.Or); or {
+			op = " or "
+		}
+		var parts []string
+		for _, a := range ir.Args(e) {
+			x, err := nameExpr(c, a)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, x)
+		}
+		return "(" + strings.Join(parts, op) + ")", nil
 	}
-	return "", c.Fail(c.Source.ConditionPos, "kql: condition %s is not supported for a correlation", cond.Format(e))
+	return "", c.Fail(c.Source.ConditionPos, "kql: condition %s is not supported for a correlation", ir.Format(e))
 }
 
 // formatCorrelation formats a correlation's query (r holds only its

@@ -9,7 +9,6 @@ import (
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
-	"github.com/sigconv/sigconv/sigma/cond"
 )
 
 // Correlation rules are rendered in the shape of pySigma's Splunk backend:
@@ -202,7 +201,7 @@ func byClause(c *backends.Correlation) string {
 // aggregate renders the stats stage and the condition of each type.
 func aggregate(c *backends.Correlation) ([]string, error) {
 	src := c.Source
-	if src.ConditionExpr != nil {
+	if c.RuleCondition != nil {
 		return ruleNameCondition(c)
 	}
 	switch src.Type {
@@ -296,41 +295,37 @@ func ruleNameCondition(c *backends.Correlation) ([]string, error) {
 		}
 		aggs = append(aggs, fmt.Sprintf("count(eval(sigconv_rule==%s)) as sigconv_matched_%d", evalString(label), i+1))
 	}
-	expr, err := nameExpr(c, c.Source.ConditionExpr)
+	expr, err := nameExpr(c, c.RuleCondition)
 	if err != nil {
 		return nil, err
 	}
 	return []string{"stats " + strings.Join(aggs, " ") + byClause(c), "where " + expr}, nil
 }
 
-// nameExpr writes a condition over rule names as an eval expression,
-// each name true when its rule matched in the window. Every operator is
-// parenthesized, so eval's precedence never matters.
-func nameExpr(c *backends.Correlation, e cond.Expr) (string, error) {
+// nameExpr writes the lowered condition over rule names as an eval
+// expression, each rule true when it matched in the window. Every
+// operator is parenthesized, so eval's precedence never matters.
+func nameExpr(c *backends.Correlation, e ir.Expr) (string, error) {
 	switch e := e.(type) {
-	case *cond.Ident:
-		for i, r := range c.Source.Rules {
-			if r.Ref == e.Name {
-				return fmt.Sprintf("sigconv_matched_%d > 0", i+1), nil
-			}
-		}
-		return "", c.Fail(c.Source.ConditionPos, "spl: rule %q of the condition is not referenced by the correlation", e.Name)
-	case *cond.Paren:
-		return nameExpr(c, e.X)
-	case *cond.Not:
-		x, err := nameExpr(c, e.X)
+	case *ir.RuleMatched:
+		return fmt.Sprintf("sigconv_matched_%d > 0", e.Rule+1), nil
+	case *ir.Not:
+		x, err := nameExpr(c, e.Arg)
 		return "NOT (" + x + ")", err
-	case *cond.Binary:
-		x, err := nameExpr(c, e.X)
-		if err != nil {
-			return "", err
-		}
-		y, err := nameExpr(c, e.Y)
+	case *ir.And, *ir.Or:
 		op := " AND "
-		if e.Op == cond.Or {
+		if _, or := e.(*ir.Or); or {
 			op = " OR "
 		}
-		return "(" + x + op + y + ")", err
+		var parts []string
+		for _, a := range ir.Args(e) {
+			x, err := nameExpr(c, a)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, x)
+		}
+		return "(" + strings.Join(parts, op) + ")", nil
 	}
-	return "", c.Fail(c.Source.ConditionPos, "spl: condition %s is not supported for a correlation", cond.Format(e))
+	return "", c.Fail(c.Source.ConditionPos, "spl: condition %s is not supported for a correlation", ir.Format(e))
 }

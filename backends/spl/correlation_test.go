@@ -203,7 +203,7 @@ func TestCorrelationErrors(t *testing.T) {
 		want string
 	}{
 		{"median", backends.Options{}, "type: value_median\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 1}", "value_median has no exact Splunk aggregate"},
-		{"percentile missing", backends.Options{}, "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 1}", "needs a percentile from 1 to 100"},
+		{"percentile missing", backends.Options{}, "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 1}", "value_percentile needs a percentile key in its condition"},
 		{"ordered over three rules", backends.Options{}, ordered3, "temporal_ordered is supported for exactly two rules"},
 		{"rule-name condition on ordered", backends.Options{}, "type: temporal_ordered\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: a and b", "only supported for temporal correlations"},
 		{"cim with several rules", backends.Options{Pipelines: []string{"cim"}}, "type: temporal\n    rules: [a, b]\n    group-by: [User]\n    timespan: 5m", "multisearch cannot run in a subsearch"},

@@ -34,7 +34,7 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if c.Method == backends.Sliding {
 		return b.sliding(c)
 	}
-	if src.ConditionExpr != nil {
+	if c.RuleCondition != nil {
 		return nil, c.Fail(src.ConditionPos, "xql: a temporal condition over rule names is not supported in tumbling windows; use a numeric condition")
 	}
 	agg, err := aggregate(c)

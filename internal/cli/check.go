@@ -30,7 +30,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, f := range append(set.Files, set.FilterFiles...) {
 		docs += len(f.Documents)
 	}
-	for _, d := range set.Diags() {
+	for _, d := range set.CheckDiags() {
 		if d.Severity == 0 {
 			errs++
 		} else {

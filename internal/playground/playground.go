@@ -9,6 +9,7 @@ package playground
 
 import (
 	"bytes"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,6 +43,16 @@ type Diagnostic struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
+	Warning bool   `json:"warning,omitempty"` // the CLI's "warning: " messages; the rest are errors
+	// Related are positions named inside the message, such as the failing
+	// rule in a correlation's error, for the editor to highlight too.
+	Related []Position `json:"related,omitempty"`
+}
+
+// Position is a line and column of the editor's text.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
 }
 
 // Convert converts the request's text exactly as
@@ -49,6 +60,11 @@ type Diagnostic struct {
 func Convert(req Request) Result {
 	args := []string{"-t", req.Target}
 	for _, p := range req.Pipelines {
+		// The CLI reads a -p ending in .yml/.yaml as a file; the page has
+		// no files, so only built-in names are accepted.
+		if ext := strings.ToLower(path.Ext(p)); ext == ".yml" || ext == ".yaml" {
+			return Result{Status: 2, Diagnostics: []Diagnostic{{Message: "pipeline " + strconv.Quote(p) + ": only built-in pipelines are available here"}}}
+		}
 		args = append(args, "-p", p)
 	}
 	if req.Format != "" {
@@ -72,15 +88,28 @@ func Convert(req Request) Result {
 	return res
 }
 
-var positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(DocName) + `:(\d+):(\d+): (.*)$`)
+var (
+	positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(DocName) + `:(\d+):(\d+): (.*)$`)
+	inner      = regexp.MustCompile(regexp.QuoteMeta(DocName) + `:(\d+):(\d+): `)
+)
 
 // parseDiagnostic reads one `path:line:col: message` line (the CLI's
 // documented error form); lines without a position keep their text.
 func parseDiagnostic(line string) Diagnostic {
+	var d Diagnostic
 	if m := positioned.FindStringSubmatch(line); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
-		return Diagnostic{Line: l, Column: c, Message: m[3]}
+		d.Line, _ = strconv.Atoi(m[1])
+		d.Column, _ = strconv.Atoi(m[2])
+		d.Message = m[3]
+	} else {
+		d.Message = strings.TrimPrefix(line, DocName+": ")
 	}
-	return Diagnostic{Message: strings.TrimPrefix(line, DocName+": ")}
+	d.Warning = strings.HasPrefix(d.Message, "warning: ")
+	for _, m := range inner.FindAllStringSubmatch(d.Message, -1) {
+		var p Position
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Column, _ = strconv.Atoi(m[2])
+		d.Related = append(d.Related, p)
+	}
+	return d
 }

@@ -2,6 +2,7 @@ package playground_test
 
 import (
 	"bytes"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +12,10 @@ import (
 )
 
 var cliPos = regexp.MustCompile(`^\.\./\.\./rules/[^:]+:\d+:\d+: `)
+
+// innerPos is a position quoted inside a message (a correlation names the
+// failing rule's error): in the CLI a rule file's, in the page rule.yml's.
+var innerPos = regexp.MustCompile(`(\.\./\.\./rules/[^:]+|rule\.yml):\d+:\d+: `)
 
 var jsonFile = regexp.MustCompile(`"path":"\.\./\.\./rules/[^"]+"`)
 
@@ -43,11 +48,11 @@ func sameAsCLI(t *testing.T, req playground.Request, args ...string) {
 	var cliMsgs, pageMsgs []string
 	for _, line := range strings.Split(strings.TrimSpace(wantErr), "\n") {
 		if line != "" && !strings.HasPrefix(line, "converted ") {
-			cliMsgs = append(cliMsgs, cliPos.ReplaceAllString(line, ""))
+			cliMsgs = append(cliMsgs, innerPos.ReplaceAllString(cliPos.ReplaceAllString(line, ""), "POS: "))
 		}
 	}
 	for _, d := range got.Diagnostics {
-		pageMsgs = append(pageMsgs, d.Message)
+		pageMsgs = append(pageMsgs, innerPos.ReplaceAllString(d.Message, "POS: "))
 	}
 	if strings.Join(cliMsgs, "\n") != strings.Join(pageMsgs, "\n") {
 		t.Errorf("%v: messages\n%q\nCLI\n%q", args, pageMsgs, cliMsgs)
@@ -100,8 +105,51 @@ func TestBrokenRulePositions(t *testing.T) {
 		t.Fatalf("status %d, output %q", got.Status, got.Output)
 	}
 	want := playground.Diagnostic{Line: 7, Column: 21, Message: `unknown modifier "containz"; did you mean "contains"?`}
-	if len(got.Diagnostics) != 1 || got.Diagnostics[0] != want {
+	if len(got.Diagnostics) != 1 || !reflect.DeepEqual(got.Diagnostics[0], want) {
 		t.Fatalf("diagnostics %+v, want [%+v]", got.Diagnostics, want)
+	}
+}
+
+func TestWarningsKeptApart(t *testing.T) {
+	for line, want := range map[string]playground.Diagnostic{
+		`rule.yml:5:5: warning: search "sel" is not used by any condition`: {Line: 5, Column: 5, Message: `warning: search "sel" is not used by any condition`, Warning: true},
+		`rule.yml:6:21: unknown modifier "containz"`:                       {Line: 6, Column: 21, Message: `unknown modifier "containz"`},
+		`rule.yml: warning: no position`:                                   {Message: "warning: no position", Warning: true},
+		`sigconv convert: unknown target "x"`:                              {Message: `sigconv convert: unknown target "x"`},
+	} {
+		if got := playground.ParseDiagnostic(line); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %+v, want %+v", line, got, want)
+		}
+	}
+}
+
+// A correlation's error names the failing rule's position: the editor
+// highlights it too.
+func TestRelatedPositions(t *testing.T) {
+	text := playground.PipeMagicText()
+	got := playground.Convert(playground.Request{Target: "kql", Pipelines: []string{"sentinel-windows"}, Text: text})
+	lines := strings.Split(text, "\n")
+	var found bool
+	for _, d := range got.Diagnostics {
+		if strings.HasPrefix(d.Message, "correlation pipemagic_pipe_and_loopback: rule pipemagic_loopback_8082 fails: rule.yml:") {
+			found = true
+			// The position is the network rule's logsource in the joined text.
+			if len(d.Related) != 1 || strings.TrimSpace(lines[d.Related[0].Line-1]) != "category: network_connection" {
+				t.Errorf("related %+v", d.Related)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no correlation error: %+v", got.Diagnostics)
+	}
+}
+
+// Pipeline files cannot be named: the page has no file system, and the
+// wasm must never be asked to read one.
+func TestPipelineFileRefused(t *testing.T) {
+	got := playground.Convert(playground.Request{Target: "xql", Pipelines: []string{"../x.YML"}, Text: playground.PipeMagicText()})
+	if got.Status != 2 || got.Output != "" || len(got.Diagnostics) != 1 || !strings.Contains(got.Diagnostics[0].Message, "only built-in pipelines") {
+		t.Fatalf("%+v", got)
 	}
 }
 
@@ -135,6 +183,21 @@ func TestExamples(t *testing.T) {
 			if got.Status != 0 || got.Output == "" {
 				t.Errorf("%s on %s: status %d %+v", e.Name, target.Name, got.Status, got.Diagnostics)
 			}
+			// The meta-filter in the same text applies to its rule.
+			if strings.Contains(e.Text, "\nfilter:\n") && !strings.Contains(got.Output, "packager.exe") {
+				t.Errorf("%s on %s: the filter is not applied:\n%s", e.Name, target.Name, got.Output)
+			}
+		}
+	}
+}
+
+// BenchmarkConvertPipeMagic is the page's conversion natively; the same
+// call in the browser is timed by the web package's TestBrowser.
+func BenchmarkConvertPipeMagic(b *testing.B) {
+	req := playground.Request{Target: "xql", Text: playground.PipeMagicText()}
+	for b.Loop() {
+		if r := playground.Convert(req); r.Status != 0 {
+			b.Fatal(r.Diagnostics)
 		}
 	}
 }

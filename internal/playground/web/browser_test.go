@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -235,6 +236,39 @@ func TestBrowser(t *testing.T) {
 	}
 	p.pick("format", "")
 
+	// The copy button puts exactly the shown query on the clipboard.
+	p.do("allowing the clipboard", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := cdp.Call(ctx, chromedp.FromContext(ctx).Browser, browser.SetPermission, browser.SetPermissionParams{
+				Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	p.do("copying", chromedp.Click("#copy"), chromedp.Poll[chromedp.Void](`document.getElementById('copy').textContent === 'Copied'`,
+		chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+	if got, want := eval[string](p, `navigator.clipboard.readText()`, chromedp.EvalAwaitPromise), p.text("#output"); got != want {
+		t.Errorf("clipboard %q, want the output %q", got, want)
+	}
+
+	// Several documents: a rule and a meta-filter pasted together convert as
+	// the CLI converts the same text from a file.
+	filterText := playground.Examples()[2].Text
+	if !strings.Contains(filterText, "\nfilter:\n") {
+		t.Fatalf("example 2 is not the meta-filter example:\n%s", filterText)
+	}
+	ruleFile := filepath.Join(t.TempDir(), "rule.yml")
+	if err := os.WriteFile(ruleFile, []byte(filterText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.paste(filterText)
+	if got, want := p.text("#output"), cliOutput(t, "convert", "-t", "spl", ruleFile); got != want || !strings.Contains(got, "packager.exe") {
+		t.Errorf("rule + filter: the page shows\n%s\nthe CLI prints\n%s", got, want)
+	}
+	p.paste(playground.PipeMagicText())
+
 	// The link holds the rule and the choices: the page opened afresh on it
 	// shows the same conversion.
 	link := eval[string](p, `location.href`)
@@ -257,7 +291,44 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("output for a broken rule: %q", got)
 	}
 
+	// A pipeline picked instead of the default: as `-p sentinel-windows`,
+	// where the network rule (and so the correlation) fails; the lines named
+	// by the errors, inside messages too, are highlighted.
 	p.paste(playground.PipeMagicText())
+	p.pick("target", "kql")
+	n := p.conversions()
+	p.do("picking sentinel-windows", chromedp.Evaluate[chromedp.Void](`(() => {
+		const box = (name) => document.querySelector('#pipelines input[value="' + name + '"]');
+		box('defender-xdr').checked = false;
+		box('sentinel-windows').checked = true;
+		box('sentinel-windows').dispatchEvent(new Event('change'));
+	})()`))
+	p.waitConverted(n)
+	var out, errs bytes.Buffer
+	if code := cli.Main([]string{"convert", "-t", "kql", "-p", "sentinel-windows", "../../../rules"}, strings.NewReader(""), &out, &errs); code != 1 {
+		t.Fatalf("CLI exit %d, want 1", code)
+	}
+	if got := p.text("#output"); got != out.String() {
+		t.Errorf("kql sentinel-windows: the page shows\n%s\nthe CLI prints\n%s", got, out.String())
+	}
+	want := map[string]bool{}
+	for _, d := range playground.Convert(playground.Request{Target: "kql", Pipelines: []string{"sentinel-windows"}, Text: playground.PipeMagicText()}).Diagnostics {
+		want[fmt.Sprint(d.Line)] = d.Line > 0
+		for _, r := range d.Related {
+			want[fmt.Sprint(r.Line)] = true
+		}
+	}
+	got := eval[[]string](p, `[...document.querySelectorAll('#backdrop .line.error')].map(e => e.dataset.line)`)
+	if len(got) < 2 {
+		t.Errorf("highlighted lines %v: want the correlation's and the failing rule's", got)
+	}
+	for _, l := range got {
+		if !want[l] {
+			t.Errorf("line %s highlighted; the errors name %v", l, want)
+		}
+	}
+
+	p.pick("target", "xql")
 	measure(t, p)
 	shot(t, p)
 }

@@ -82,7 +82,7 @@
   }
 
   // --- editor: line numbers and highlighted error lines ---
-  function renderEditor(errorLines) {
+  function renderEditor(errorLines, warningLines = new Set()) {
     const lines = ui.rule.value.split('\n');
     const gutter = document.createDocumentFragment();
     const back = document.createDocumentFragment();
@@ -94,7 +94,8 @@
       b.className = 'line';
       b.textContent = text || ' ';
       b.dataset.line = g.dataset.line = String(n);
-      if (errorLines.has(n)) { g.className = 'error'; b.classList.add('error'); }
+      const mark = errorLines.has(n) ? 'error' : warningLines.has(n) ? 'warning' : '';
+      if (mark) { g.className = mark; b.classList.add(mark); }
       gutter.append(g);
       back.append(b);
     });
@@ -132,21 +133,25 @@
     if (timings.firstConversionMs === null) timings.firstConversionMs = performance.now() - loadStart;
     ui.output.textContent = res.output;
     const errorLines = new Set();
+    const warningLines = new Set();
     const items = res.diagnostics.map((d) => {
       const li = document.createElement('li');
+      if (d.warning) li.classList.add('warning');
+      // Positions named inside the message (a correlation's failing rule) are marked too.
+      for (const r of d.related || []) (d.warning ? warningLines : errorLines).add(r.line);
       if (d.line > 0) {
-        errorLines.add(d.line);
+        (d.warning ? warningLines : errorLines).add(d.line);
         li.textContent = `rule.yml:${d.line}:${d.column}: ${d.message}`;
         li.dataset.line = String(d.line);
         li.addEventListener('click', () => goTo(d.line, d.column));
       } else {
-        li.className = 'plain';
+        li.classList.add('plain');
         li.textContent = d.message;
       }
       return li;
     });
     ui.errors.replaceChildren(...items);
-    renderEditor(errorLines);
+    renderEditor(errorLines, warningLines);
     const parts = [];
     if (res.summary) parts.push(res.summary);
     else if (res.status === 0) parts.push('converted');

@@ -1,0 +1,103 @@
+package backends_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/backendtest"
+)
+
+func converter(t *testing.T, target string, opt backends.Options) *backends.Converter {
+	t.Helper()
+	b, err := backends.Lookup(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := backends.NewConverter(b, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conv
+}
+
+// Target-independent refusals of correlation conditions, on every target
+// and method: a condition only an empty group satisfies never fires (no
+// target returns a row for a group without events), and a
+// value_percentile without percentile names no percentile.
+func TestCorrelationConditionRefused(t *testing.T) {
+	cases := []struct{ name, corr, want string }{
+		{"event_count lt 1", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {lt: 1}",
+			"case.yml:27:17: the condition holds only for a group without events"},
+		{"value_count eq 0", "type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: User, eq: 0}",
+			"case.yml:27:30: the condition holds only for a group without events"},
+		{"temporal lte 0", "type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {lte: 0}",
+			"holds only for a group without events"},
+		{"range without integers", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gt: 1, lt: 2}",
+			"holds only for a group without events"},
+		// The specification's own example has no percentile key.
+		{"percentile missing", "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 1}",
+			"case.yml:27:16: value_percentile needs a percentile key in its condition"},
+	}
+	for _, target := range []string{"xql", "kql", "spl"} {
+		for _, method := range []string{"sliding", "tumbling"} {
+			conv := converter(t, target, backends.Options{CorrelationMethod: method})
+			for _, tc := range cases {
+				t.Run(target+" "+method+" "+tc.name, func(t *testing.T) {
+					_, err := backendtest.Last(t, conv, backendtest.CorrelationRules+"title: corr\ncorrelation:\n    "+tc.corr+"\n")
+					if err == nil || !strings.Contains(err.Error(), tc.want) {
+						t.Fatalf("err = %v, want %q", err, tc.want)
+					}
+				})
+			}
+		}
+	}
+}
+
+// Conditions a group with events can satisfy convert (tumbling), and
+// the condition field may be written as a string, as the specification's
+// examples do.
+func TestCorrelationConditionAccepted(t *testing.T) {
+	for _, corr := range []string{
+		"type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {lt: 3}",
+		"type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gt: 1, lt: 3}",
+		"type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition:\n        field: User\n        gte: 2",
+	} {
+		for _, target := range []string{"xql", "kql", "spl"} {
+			conv := converter(t, target, backends.Options{CorrelationMethod: "tumbling"})
+			if _, err := backendtest.Last(t, conv, backendtest.CorrelationRules+"title: corr\ncorrelation:\n    "+corr+"\n"); err != nil {
+				t.Errorf("%s: %q: %v", target, corr, err)
+			}
+		}
+	}
+}
+
+// A value field named by an alias is each rule's aliased field, with or
+// without a pipeline; the alias name itself is never used as a field.
+func TestCorrelationValueFieldAlias(t *testing.T) {
+	corr := backendtest.CorrelationRules + "title: corr\ncorrelation:\n    type: value_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: who, gte: 2}\n    aliases:\n        who:\n            a: User\n            b: SourceUser\n"
+	got, err := backendtest.Last(t, converter(t, "spl", backends.Options{CorrelationMethod: "tumbling", WithoutPipeline: true}), corr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`sigconv_rule="a", sigconv_Computer='Computer', sigconv_value='User'`, `sigconv_rule="b", sigconv_Computer='Computer', sigconv_value='SourceUser'`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "'who'") {
+		t.Errorf("the alias name is used as a field:\n%s", got)
+	}
+}
+
+// A referenced rule that fails fails the correlation once, at the
+// correlation's reference to it, naming both; the rule's own message is
+// kept.
+func TestCorrelationRuleFails(t *testing.T) {
+	doc := backendtest.CorrelationRules + "title: rule k\nname: k\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    keywords:\n        - evil\n    condition: keywords\n---\ntitle: corr\nname: c\ncorrelation:\n    type: temporal\n    rules: [a, k]\n    group-by: [Computer]\n    timespan: 5m\n"
+	_, err := backendtest.Last(t, converter(t, "xql", backends.Options{}), doc)
+	want := "case.yml:35:16: correlation c: rule k fails: case.yml:28:11: xql: keyword search"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want prefix %q", err, want)
+	}
+}
