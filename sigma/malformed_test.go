@@ -70,6 +70,7 @@ var malformed = []struct {
 	{"empty value list", rule("sel:", "    Image: []", "condition: sel"), "empty list", 6, 16},
 	{"null keyword", rule("sel: [a, null]", "condition: sel"), "null keyword", 5, 14},
 	{"unknown modifier", rule("sel:", "    Image|contain: x", "condition: sel"), `unknown modifier "contain"; did you mean "contains"`, 6, 15},
+	{"utf16 of non-ASCII text", rule("sel:", "    Image|wide|contains: é", "condition: sel"), `modifier wide on non-ASCII text "é" gives bytes that are not text`, 6, 15},
 	{"empty modifier", rule("sel:", "    Image||contains: x", "condition: sel"), "empty modifier", 6, 15},
 	{"quoted key modifier", rule("sel:", "    'Image|bogus': x", "condition: sel"), `unknown modifier "bogus"`, 6, 16},
 	{"contains then re", rule("sel:", "    Image|contains|re: x", "condition: sel"), "re must come first", 6, 24},

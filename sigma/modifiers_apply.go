@@ -111,10 +111,13 @@ func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node) (ItemValue, bo
 		return ItemValue{}, false
 	}
 	vals := []Value{val}
-	for _, m := range rest {
+	for i, m := range rest {
 		if isListMod(m.mod) {
 			p.applyListMod(it, m.mod)
 			continue
+		}
+		if !p.utf16IsText(m, rest[i+1:], vals) {
+			return ItemValue{}, false
 		}
 		if vals, ok = p.applyMod(m, vals); !ok {
 			return ItemValue{}, false
@@ -418,4 +421,36 @@ func compare(m modRef, v Value) (Value, error) {
 		return nil, fmt.Errorf("modifier %s needs a number, not a string; write the number unquoted", m.name)
 	}
 	return nil, mismatch(m, v)
+}
+
+// utf16IsText refuses a UTF-16 modifier (utf16le/wide, utf16be, utf16) on
+// text with non-ASCII characters unless base64 or base64offset follows:
+// their code units are bytes that are not UTF-8 text, which no event field
+// (JSON, XML, a query literal) can hold, so the matcher could never match
+// them and the converters could not write them. One model for all: the
+// rule fails here, positioned. ASCII text stays text (with NUL bytes).
+func (p *parser) utf16IsText(m modRef, later []modRef, vals []Value) bool {
+	if m.mod != ModUTF16LE && m.mod != ModUTF16BE && m.mod != ModUTF16 {
+		return true
+	}
+	for _, n := range later {
+		if n.mod == ModBase64 || n.mod == ModBase64Offset {
+			return true
+		}
+	}
+	for _, v := range vals {
+		s, ok := v.(String)
+		if !ok {
+			continue
+		}
+		for _, part := range s.Parts {
+			for i := 0; i < len(part.Text); i++ {
+				if part.Kind == Literal && part.Text[i] >= 0x80 {
+					p.errorf(m.pos, "modifier %s on non-ASCII text %q gives bytes that are not text, which no event field can hold; follow it with base64 or base64offset", m.name, s.Text())
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -30,6 +30,7 @@ func correlationDoc(body string) string {
 // The legs of rules a and b in defender-xdr, without their tags.
 const (
 	legA = `DeviceProcessEvents | where ProcessCommandLine contains @"x"`
+	// Sysmon's DestinationPort is direction-aware on Defender (schema.json).
 	legB = `DeviceNetworkEvents | extend DestinationPort = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), RemotePort, ActionType == "InboundConnectionAccepted", LocalPort, int(null)) | where DestinationPort == 8082`
 	// userA, userB: the computed User column of each table, added when a
 	// tag reads it (schema.json "computed").
