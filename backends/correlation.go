@@ -75,6 +75,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if err := checkCondition(in); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
+	if err := c.checkScheduled(in); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	var lowered []*ir.Rule
 	for i, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)

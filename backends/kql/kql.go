@@ -287,3 +287,9 @@ func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, e
 	}
 	return "", fmt.Errorf("kql has no format %q", format)
 }
+
+// Scheduled implements backends.Scheduler: Sentinel analytic rules and
+// Defender custom detections run periodically.
+func (b *Backend) Scheduled(format string) bool {
+	return format == "sentinel-rule" || format == "defender-detection"
+}
