@@ -69,7 +69,13 @@ func NewConverter(b Backend, opt Options) (*Converter, error) {
 		}
 		chosen = append(chosen, p)
 	}
+	if err := checkKinds(chosen); err != nil {
+		return nil, err
+	}
 	c.pipelines = pipeline.Combine(chosen...)
+	if err := checkState(b, c.pipelines); err != nil {
+		return nil, err
+	}
 	formats := FormatsOf(b)
 	c.format = opt.Format
 	if c.format == "" {
@@ -203,4 +209,22 @@ func classify(err error, r sigma.Reason) error {
 		return d.WithReason(r)
 	}
 	return err
+}
+
+// checkKinds refuses a stack of two pipelines that each choose what the
+// query reads (pipeline.Pipeline.Kind), e.g. sigma-cli's habit -p cim -p
+// sysmon: the mix would search a data model for Sysmon's EventCode and
+// silently find nothing.
+func checkKinds(ps []*pipeline.Pipeline) error {
+	var first *pipeline.Pipeline
+	for _, p := range ps {
+		if p.Kind == "" {
+			continue
+		}
+		if first != nil {
+			return fmt.Errorf("pipelines %s (%s) and %s (%s) cannot be stacked: each chooses the data the query reads; name one of them", first.Name, first.Kind, p.Name, p.Kind)
+		}
+		first = p
+	}
+	return nil
 }

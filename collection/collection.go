@@ -18,6 +18,9 @@ type Collection struct {
 
 	byID   map[string]*sigma.Rule
 	byName map[string]*sigma.Rule
+	// generated holds the rules correlations reference: true when one of
+	// them says generate: true. Built once by New (see Generated).
+	generated map[*sigma.Rule]bool
 }
 
 // New builds a collection from parsed files. Files with errors contribute
@@ -39,7 +42,22 @@ func New(files []*sigma.File) (*Collection, sigma.ErrorList) {
 			}
 		}
 	}
+	c.generated = c.references()
 	return c, diags
+}
+
+// references indexes the rules the correlations reference, once, so that
+// Generated costs a map look-up per rule.
+func (c *Collection) references() map[*sigma.Rule]bool {
+	out := map[*sigma.Rule]bool{}
+	for _, corr := range c.Correlations {
+		for _, ref := range corr.Rules {
+			if r := c.Lookup(ref.Ref); r != nil {
+				out[r] = out[r] || corr.Generate
+			}
+		}
+	}
+	return out
 }
 
 func (c *Collection) index(r *sigma.Rule) sigma.ErrorList {
@@ -89,19 +107,12 @@ func (c *Collection) Referenced(r *sigma.Rule) bool {
 // correlation that references it says generate: true (Sigma correlation
 // specification, "generate"). convert and the golden tests both use it.
 func (c *Collection) Generated(r *sigma.Rule) bool {
-	referenced := false
-	for _, corr := range c.Correlations {
-		for _, ref := range corr.Rules {
-			if c.Lookup(ref.Ref) != r {
-				continue
-			}
-			if corr.Generate {
-				return true
-			}
-			referenced = true
-		}
+	refs := c.generated
+	if refs == nil { // a Collection not made by New
+		refs = c.references()
 	}
-	return !referenced
+	gen, referenced := refs[r]
+	return !referenced || gen
 }
 
 // CorrelationRules resolves a correlation's rules in its order. A
@@ -140,18 +151,38 @@ func (c *Collection) FiltersFor(r *sigma.Rule) []*sigma.Filter {
 	return out
 }
 
-// CheckFilters reports filters that name a rule not in the conversion:
-// such a filter would silently do nothing.
+// CheckFilters reports filters that name a rule not in the conversion
+// (an error: such a filter would silently do nothing), and filters whose
+// logsource can never apply to a rule they name (a warning: the filter
+// does nothing to that rule, which may be meant for another of its rules).
 func (c *Collection) CheckFilters() sigma.ErrorList {
 	var diags sigma.ErrorList
 	for _, f := range c.Filters {
 		for _, ref := range f.Rules {
-			if c.Lookup(ref.Ref) == nil {
+			r := c.Lookup(ref.Ref)
+			switch {
+			case r == nil:
 				diags = append(diags, sigma.Errorf(f.File, ref.Pos, "filter names rule %q, which is not among the rules being converted", ref.Ref))
+			case !logsourceContains(f.LogSource, r.LogSource):
+				diags = append(diags, sigma.Warnf(f.File, ref.Pos, "filter names rule %q, but its logsource (%s) is not within the rule's (%s): it never applies to that rule", ref.Ref, describe(f.LogSource), describe(r.LogSource)))
 			}
 		}
 	}
 	return diags
+}
+
+// describe writes a logsource as category=… product=… service=….
+func describe(ls sigma.LogSource) string {
+	var parts []string
+	for _, kv := range [][2]string{{"category", ls.Category}, {"product", ls.Product}, {"service", ls.Service}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "any"
+	}
+	return strings.Join(parts, " ")
 }
 
 func logsourceContains(filter, rule sigma.LogSource) bool {

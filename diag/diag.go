@@ -58,6 +58,7 @@ const (
 	ReasonField       Reason = "unmapped field"          // a pipeline cannot serve a field
 	ReasonConstruct   Reason = "unsupported construct"   // the target cannot express a construct exactly
 	ReasonCorrelation Reason = "unsupported correlation" // a correlation cannot be resolved or rendered
+	ReasonDeploy      Reason = "not deployable"          // a deployable format's product would reject the rule
 	ReasonInternal    Reason = "internal error"          // a bug: a backend panicked
 )
 

@@ -36,10 +36,3 @@ func ExampleFlattenWindowsEvent() {
 	fmt.Println(ev["EventID"], ev["Provider_Name"], ev["Image"])
 	// Output: 1 Microsoft-Windows-Sysmon C:\Windows\System32\cmd.exe
 }
-
-func ExampleToSigmaGo() {
-	f := sigma.ParseFile("r.yml", []byte("title: r\nlogsource:\n    product: windows\ndetection:\n    s:\n        Image: 'cmd*.exe'\n    condition: s\n"))
-	_, err := eval.ToSigmaGo(f.Documents[0].(*sigma.Rule))
-	fmt.Println(err)
-	// Output: r.yml: search s: Image: not expressible in sigma-go: wildcard pattern "cmd*.exe"
-}

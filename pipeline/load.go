@@ -109,7 +109,7 @@ func (l *loader) strList(n *yaml.Node) ([]string, error) {
 }
 
 func (l *loader) pipeline(n *yaml.Node) (*Pipeline, error) {
-	kvs, err := l.mapping(n, "name", "priority", "vars", "transformations", "allowed_backends", "postprocessing", "finalizers")
+	kvs, err := l.mapping(n, "name", "priority", "kind", "vars", "transformations", "allowed_backends", "postprocessing", "finalizers")
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +126,8 @@ func (l *loader) pipeline(n *yaml.Node) (*Pipeline, error) {
 			}
 		case "vars":
 			err = l.vars(v, p)
+		case "kind":
+			p.Kind, err = l.str(v)
 		case "allowed_backends":
 			p.AllowedBackends, err = l.strList(v)
 		case "transformations":
@@ -195,9 +197,10 @@ var transformationKeys = map[string][]string{
 	"replace_string":            {"regex", "replacement"},
 }
 
-// TransformationTypes lists the transformation types Load accepts.
+// TransformationTypes lists the transformation types Load accepts, the
+// ones backends registered included.
 func TransformationTypes() []string {
-	var out []string
+	out := customNames()
 	for k := range transformationKeys {
 		out = append(out, k)
 	}
@@ -222,6 +225,10 @@ func (l *loader) item(n *yaml.Node) (*Item, error) {
 		return nil, l.errf(n, "transformation has no type (known: %s)", strings.Join(TransformationTypes(), ", "))
 	}
 	own, ok := transformationKeys[typ.Value]
+	custom, isCustom := customType(typ.Value)
+	if isCustom {
+		own, ok = custom.Keys, true
+	}
 	if !ok {
 		return nil, l.errf(typ, "unknown transformation type %q (known: %s)", typ.Value, strings.Join(TransformationTypes(), ", "))
 	}
@@ -233,6 +240,10 @@ func (l *loader) item(n *yaml.Node) (*Item, error) {
 	it := &Item{Pos: sigma.Pos{Line: n.Line, Column: n.Column}}
 	if err := l.itemConditions(params, it); err != nil {
 		return nil, err
+	}
+	if isCustom {
+		it.Transformation, err = l.buildCustom(custom, typ.Value, params, n)
+		return it, err
 	}
 	it.Transformation, err = l.transformation(typ.Value, params, n)
 	return it, err
@@ -449,7 +460,7 @@ func (l *loader) transformation(typ string, p map[string]*yaml.Node, n *yaml.Nod
 		if err != nil {
 			return nil, err
 		}
-		return &SetState{Key: k.Value, Value: v.Value}, nil
+		return &SetState{Key: k.Value, Value: v.Value, KeyPos: sigma.Pos{Line: k.Line, Column: k.Column}, ValuePos: sigma.Pos{Line: v.Line, Column: v.Column}}, nil
 	case "replace_string":
 		v, err := need("regex")
 		if err != nil {

@@ -23,7 +23,12 @@ type Pipeline struct {
 	Vars     map[string][]string // placeholder values
 	// AllowedBackends, when not empty, names the only targets it is for.
 	AllowedBackends []string
-	File            string // where it was loaded from, for messages
+	// Kind (sigconv) says what the pipeline chooses the query to read, e.g.
+	// "data model" or "log source mapping". Two pipelines that declare a
+	// kind cannot be stacked: each picks the data on its own, and their
+	// mix reads neither (a tstats search with EventCode=1).
+	Kind string
+	File string // where it was loaded from, for messages
 }
 
 // Item is one transformation with the conditions that select the rules

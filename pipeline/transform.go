@@ -377,7 +377,12 @@ func (t *SetTable) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
 }
 
 // SetState stores a key/value for the backend (pySigma's set_state).
-type SetState struct{ Key, Value string }
+// Backends declare the keys they read (backends.StateReader), so a key
+// no target reads is refused when the pipeline meets a target.
+type SetState struct {
+	Key, Value       string
+	KeyPos, ValuePos sigma.Pos // where key and val are written, for messages
+}
 
 // Apply implements Transformation.
 func (t *SetState) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/kql"
+	"github.com/sigconv/sigconv/internal/kqlcheck"
 	"github.com/sigconv/sigconv/rules"
 	"github.com/sigconv/sigconv/sigmatest"
 )
@@ -60,6 +62,34 @@ func TestDeployableFormatsCarryThePlainQuery(t *testing.T) {
 		_, search, ok := strings.Cut(stanza, "\nsearch = ")
 		if got, want := strings.ReplaceAll(search, " \\\n", "\n"), convertWith(t, "spl", "default", name); !ok || got != want {
 			t.Errorf("%s: search\n%s\ndefault\n%s", name, got, want)
+		}
+	}
+}
+
+// The KQL inside the shipped rules' defender-detection bodies compiles
+// with Microsoft's parser against the Defender schema.
+func TestDefenderDetectionQueriesParse(t *testing.T) {
+	kqlcheck.Require(t)
+	var qs []kqlcheck.Query
+	for _, name := range []string{
+		"windows/process_creation/proc_creation_win_pipemagic_pipe_cmdline.yml",
+		"windows/network_connection/net_connection_win_pipemagic_loopback_8082.yml",
+	} {
+		var body struct {
+			QueryCondition struct{ QueryText string } `json:"queryCondition"`
+		}
+		if err := json.Unmarshal([]byte(convertWith(t, "kql", "defender-detection", name)), &body); err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, kqlcheck.Query{ID: name, Query: body.QueryCondition.QueryText})
+	}
+	res, err := kqlcheck.Check(kql.SchemaJSON(), "defender", qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if !r.OK {
+			t.Errorf("%s: Kusto.Language rejects the query: %v\n%s", r.ID, r.Errors, qs[i].Query)
 		}
 	}
 }

@@ -54,8 +54,8 @@ func (p *parser) detectionFrom(pos Pos, kvs []pair, what string) Detection {
 
 // parseSearch reads one search identifier. Shapes (specification
 // "Detection", reference §2.1): a map is an AND of items; a list of maps is
-// an OR of maps; a list of scalars is a keyword search (OR); a scalar is
-// one keyword; a mixed list is an OR of its elements.
+// an OR of maps; a list of scalars is a keyword search (OR); a mixed list
+// is an OR of its elements. A bare scalar is refused with a hint.
 func (p *parser) parseSearch(kv pair) *Search {
 	s := &Search{Name: kv.Key, Pos: nodePos(kv.K)}
 	v := deref(kv.V)
@@ -71,6 +71,10 @@ func (p *parser) parseSearch(kv pair) *Search {
 			p.errorf(nodePos(v), "search %q is empty; a null value must be bound to a field", kv.Key)
 			return nil
 		}
+		// The specification allows a search to be a map or a list only;
+		// pySigma reads a bare scalar as one keyword, other tools refuse
+		// it, so a rule written that way is not portable.
+		p.errorf(nodePos(v), "search %q is a bare value; the Sigma specification allows a list of keywords or a map of fields: write it as a list, e.g. %s: [%s]", kv.Key, kv.Key, v.Value)
 		s.Groups = append(s.Groups, p.keywordGroup([]*yaml.Node{v}, nodePos(v)))
 	}
 	if len(s.Groups) == 0 {

@@ -130,7 +130,7 @@ func TestTemporalStringCondition(t *testing.T) {
 }
 
 func TestUnquotedDate(t *testing.T) {
-	f := ParseFile("d.yml", []byte("date: 2019-10-23\nmodified: '2020-01-01'\n"+rule("sel: x", "condition: sel")))
+	f := ParseFile("d.yml", []byte("date: 2019-10-23\nmodified: '2020-01-01'\n"+rule("sel: [x]", "condition: sel")))
 	if f.Diags.HasErrors() {
 		t.Fatal(f.Diags)
 	}

@@ -273,7 +273,7 @@ func (p *parser) regexValue(pattern string, pos Pos) (Value, bool) {
 			p.errorf(pos, "invalid regular expression: %s", regexMsg(err))
 			return nil, false
 		}
-		p.warnf(pos, "regular expression uses %s, which RE2 engines (Go, KQL) do not support", strings.Join(used, " and "))
+		p.warnf(pos, "regular expression uses %s, which RE2 engines (Go, KQL, Cortex XQL) do not support", strings.Join(used, " and "))
 	}
 	return Regex{Pattern: pattern}, true
 }
@@ -306,6 +306,27 @@ func stripPCRE(pat string) (string, []string) {
 	}
 outer:
 	for i := 0; i < len(pat); i++ {
+		if strings.HasPrefix(pat[i:], "(?#") {
+			// A PCRE comment runs to the next ')'; nothing of it matches.
+			if end := strings.IndexByte(pat[i:], ')'); end > 0 {
+				i += end
+				note("comments (?#...)")
+				continue
+			}
+		}
+		if flags, n := inlineFlags(pat[i:]); strings.ContainsRune(flags, 'x') {
+			// PCRE's extended mode; RE2 knows the other flags.
+			rest := strings.TrimSuffix(strings.ReplaceAll(flags, "x", ""), "-")
+			switch {
+			case pat[i+n-1] == ':':
+				b.WriteString("(?" + rest + ":")
+			case rest != "":
+				b.WriteString("(?" + rest + ")")
+			}
+			i += n - 1
+			note("extended mode (?x)")
+			continue
+		}
 		for _, o := range pcreOpeners {
 			if strings.HasPrefix(pat[i:], o.text) {
 				b.WriteString("(?:")
@@ -335,4 +356,27 @@ outer:
 		}
 	}
 	return b.String(), used
+}
+
+// inlineFlags reads an inline flag group "(?flags)" or "(?flags:" at the
+// start of s and returns the flags (letters and '-') and the group
+// opener's length, or "" when s does not start with one.
+func inlineFlags(s string) (string, int) {
+	if !strings.HasPrefix(s, "(?") {
+		return "", 0
+	}
+	for j := 2; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c == ')' || c == ':':
+			if j == 2 {
+				return "", 0
+			}
+			return s[2:j], j + 1
+		case c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
+		default:
+			return "", 0
+		}
+	}
+	return "", 0
 }

@@ -33,7 +33,7 @@ func aliasBomb() string {
 }
 
 func manyDocs(n int) string {
-	doc := rule("sel: x", "condition: sel")
+	doc := rule("sel: [x]", "condition: sel")
 	return strings.Repeat(doc+"---\n", n)
 }
 
@@ -53,14 +53,14 @@ var malformed = []struct {
 	{"too many documents", manyDocs(maxDocuments + 1), "too many YAML documents", 256 * 7, 1},
 	{"empty file", "# nothing\n", "no Sigma document", 1, 1},
 	{"not a map", "- a\n- b\n", "must be a map", 1, 1},
-	{"missing title", "logsource:\n    product: x\ndetection:\n    sel: x\n    condition: sel\n", "missing title", 1, 1},
-	{"title not string", "title: [a]\nlogsource: {product: x}\ndetection: {sel: x, condition: sel}\n", "title must be a string", 1, 8},
-	{"title too long", "title: " + strings.Repeat("a", 257) + "\nlogsource: {product: x}\ndetection: {sel: x, condition: sel}\n", "longer than 256", 1, 8},
-	{"missing logsource", "title: t\ndetection:\n    sel: x\n    condition: sel\n", "missing logsource", 1, 1},
-	{"empty logsource", "title: t\nlogsource:\n    definition: x\ndetection:\n    sel: x\n    condition: sel\n", "at least one of category", 3, 5},
+	{"missing title", "logsource:\n    product: x\ndetection:\n    sel: [x]\n    condition: sel\n", "missing title", 1, 1},
+	{"title not string", "title: [a]\nlogsource: {product: x}\ndetection: {sel: [x], condition: sel}\n", "title must be a string", 1, 8},
+	{"title too long", "title: " + strings.Repeat("a", 257) + "\nlogsource: {product: x}\ndetection: {sel: [x], condition: sel}\n", "longer than 256", 1, 8},
+	{"missing logsource", "title: t\ndetection:\n    sel: [x]\n    condition: sel\n", "missing logsource", 1, 1},
+	{"empty logsource", "title: t\nlogsource:\n    definition: x\ndetection:\n    sel: [x]\n    condition: sel\n", "at least one of category", 3, 5},
 	{"missing detection", "title: t\nlogsource:\n    product: x\n", "missing detection", 1, 1},
 	{"detection not a map", "title: t\nlogsource:\n    product: x\ndetection: sel\n", "detection must be a map", 4, 12},
-	{"missing condition", rule("sel: x"), "has no condition", 5, 5},
+	{"missing condition", rule("sel: [x]"), "has no condition", 5, 5},
 	{"no searches", rule("condition: sel"), "has no search identifiers", 5, 5},
 	{"null selection", rule("sel:", "condition: sel"), `search "sel" is empty`, 5, 9},
 	{"empty list selection", rule("sel: []", "condition: sel"), "empty list", 5, 10},
@@ -93,34 +93,35 @@ var malformed = []struct {
 	{"fieldref wildcard", rule("sel:", "    A|fieldref: 'B*'", "condition: sel"), "without wildcards", 6, 21},
 	{"field control char", rule("sel:", "    \"Ima\\tge\": x", "condition: sel"), "control character", 6, 9},
 	{"empty field", rule("sel:", "    '': x", "condition: sel"), "empty field name", 6, 9},
-	{"unbalanced parens", rule("sel: x", "condition: (sel"), "unbalanced parentheses", 6, 16},
-	{"unknown operator", rule("sel: x", "sel2: y", "condition: sel xor sel2"), "unknown operator", 7, 20},
-	{"upper-case operator", rule("sel: x", "sel2: y", "condition: sel AND sel2"), "lower case", 7, 20},
+	{"bare scalar search", rule("sel: x", "condition: sel"), `search "sel" is a bare value; the Sigma specification allows a list of keywords or a map of fields: write it as a list, e.g. sel: [x]`, 5, 10},
+	{"unbalanced parens", rule("sel: [x]", "condition: (sel"), "unbalanced parentheses", 6, 16},
+	{"unknown operator", rule("sel: [x]", "sel2: [y]", "condition: sel xor sel2"), "unknown operator", 7, 20},
+	{"upper-case operator", rule("sel: [x]", "sel2: [y]", "condition: sel AND sel2"), "lower case", 7, 20},
 	{"unknown identifier", rule("selection: x", "condition: selection and selectoin"), `unknown search identifier "selectoin" in condition; did you mean "selection"`, 6, 30},
-	{"unknown identifier quoted", rule("sel: x", "condition: 'sel and nope'"), `unknown search identifier "nope"`, 6, 25},
-	{"unknown identifier double quoted", rule("sel: x", `condition: "sel and nope"`), `unknown search identifier "nope"`, 6, 25},
-	{"unknown identifier block", rule("sel: x", "condition: |", "    sel and", "    nope"), `unknown search identifier "nope"`, 8, 9},
-	{"unknown identifier in list", rule("sel: x", "condition:", "    - sel", "    - nope"), `unknown search identifier "nope"`, 8, 11},
-	{"pattern matches nothing", rule("sel: x", "condition: sel and not 1 of filter_*"), `pattern "filter_*" matches no search`, 6, 33},
-	{"them matches nothing", rule("_sel: x", "condition: 1 of them"), "them selects no search", 6, 21},
-	{"legacy aggregation", rule("sel: x", "condition: sel | count() > 5"), "aggregation", 6, 20},
-	{"empty condition", rule("sel: x", "condition: ''"), "condition is empty", 6, 17},
-	{"condition map", rule("sel: x", "condition: {a: b}"), "condition must be a string or a list", 6, 16},
-	{"deep parentheses", rule("sel: x", "condition: "+strings.Repeat("(", 5000)+"sel"+strings.Repeat(")", 5000)), "nested too deeply", 6, 516},
-	{"duplicate top-level key", "title: a\ntitle: b\nlogsource: {product: x}\ndetection: {sel: x, condition: sel}\n", `duplicate key "title" (first defined at 1:1)`, 2, 1},
+	{"unknown identifier quoted", rule("sel: [x]", "condition: 'sel and nope'"), `unknown search identifier "nope"`, 6, 25},
+	{"unknown identifier double quoted", rule("sel: [x]", `condition: "sel and nope"`), `unknown search identifier "nope"`, 6, 25},
+	{"unknown identifier block", rule("sel: [x]", "condition: |", "    sel and", "    nope"), `unknown search identifier "nope"`, 8, 9},
+	{"unknown identifier in list", rule("sel: [x]", "condition:", "    - sel", "    - nope"), `unknown search identifier "nope"`, 8, 11},
+	{"pattern matches nothing", rule("sel: [x]", "condition: sel and not 1 of filter_*"), `pattern "filter_*" matches no search`, 6, 33},
+	{"them matches nothing", rule("_sel: [x]", "condition: 1 of them"), "them selects no search", 6, 21},
+	{"legacy aggregation", rule("sel: [x]", "condition: sel | count() > 5"), "aggregation", 6, 20},
+	{"empty condition", rule("sel: [x]", "condition: ''"), "condition is empty", 6, 17},
+	{"condition map", rule("sel: [x]", "condition: {a: b}"), "condition must be a string or a list", 6, 16},
+	{"deep parentheses", rule("sel: [x]", "condition: "+strings.Repeat("(", 5000)+"sel"+strings.Repeat(")", 5000)), "nested too deeply", 6, 516},
+	{"duplicate top-level key", "title: a\ntitle: b\nlogsource: {product: x}\ndetection: {sel: [x], condition: sel}\n", `duplicate key "title" (first defined at 1:1)`, 2, 1},
 	{"duplicate selection key", rule("sel:", "    Image: a", "    Image: b", "condition: sel"), `duplicate key "Image"`, 7, 9},
 	{"merge key", rule("sel:", "    <<: {a: b}", "condition: sel"), "merge keys", 6, 9},
 	{"alias cycle", "title: &a [*a]\n", "contains it", 1, 8},
 	{"action global", "action: global\ntitle: t\n---\nlogsource: {product: x}\n", "action: global collections are not supported; write each rule as a complete document", 1, 9},
-	{"bad id", "id: 1234\n" + rule("sel: x", "condition: sel"), "is not a UUID", 1, 5},
-	{"bad status", "status: beta\n" + rule("sel: x", "condition: sel"), `unknown status "beta"`, 1, 9},
-	{"bad level", "level: severe\n" + rule("sel: x", "condition: sel"), `unknown level "severe"`, 1, 8},
-	{"bad date", "date: 23.10.2019\n" + rule("sel: x", "condition: sel"), "must be a date written YYYY-MM-DD", 1, 7},
-	{"impossible date", "date: 2019-02-30\n" + rule("sel: x", "condition: sel"), "not a valid date", 1, 7},
-	{"tag without namespace", "tags: [attack]\n" + rule("sel: x", "condition: sel"), "namespace.name", 1, 8},
-	{"related bad type", "related:\n    - id: 929a690e-bef0-4204-a928-ef5e620d6fcc\n      type: cousin\n" + rule("sel: x", "condition: sel"), `unknown related type "cousin"`, 3, 13},
-	{"related bad id", "related:\n    - id: nope\n      type: derived\n" + rule("sel: x", "condition: sel"), "related id \"nope\" is not a UUID", 2, 11},
-	{"references not list", "references: {a: b}\n" + rule("sel: x", "condition: sel"), "references must be a list", 1, 13},
+	{"bad id", "id: 1234\n" + rule("sel: [x]", "condition: sel"), "is not a UUID", 1, 5},
+	{"bad status", "status: beta\n" + rule("sel: [x]", "condition: sel"), `unknown status "beta"`, 1, 9},
+	{"bad level", "level: severe\n" + rule("sel: [x]", "condition: sel"), `unknown level "severe"`, 1, 8},
+	{"bad date", "date: 23.10.2019\n" + rule("sel: [x]", "condition: sel"), "must be a date written YYYY-MM-DD", 1, 7},
+	{"impossible date", "date: 2019-02-30\n" + rule("sel: [x]", "condition: sel"), "not a valid date", 1, 7},
+	{"tag without namespace", "tags: [attack]\n" + rule("sel: [x]", "condition: sel"), "namespace.name", 1, 8},
+	{"related bad type", "related:\n    - id: 929a690e-bef0-4204-a928-ef5e620d6fcc\n      type: cousin\n" + rule("sel: [x]", "condition: sel"), `unknown related type "cousin"`, 3, 13},
+	{"related bad id", "related:\n    - id: nope\n      type: derived\n" + rule("sel: [x]", "condition: sel"), "related id \"nope\" is not a UUID", 2, 11},
+	{"references not list", "references: {a: b}\n" + rule("sel: [x]", "condition: sel"), "references must be a list", 1, 13},
 	{"correlation bad timespan", corrHdr + "    type: event_count\n    rules: [a]\n    group-by: [u]\n    timespan: 5 minutes\n    condition: {gte: 3}\n", "invalid timespan", 6, 15},
 	{"correlation unknown type", corrHdr + "    type: event_cnt\n    rules: [a]\n    timespan: 5m\n    condition: {gte: 3}\n", `unknown correlation type "event_cnt"; did you mean "event_count"`, 3, 11},
 	{"correlation no condition", corrHdr + "    type: event_count\n    rules: [a]\n    group-by: [u]\n    timespan: 5m\n", "needs a condition", 3, 5},
@@ -163,7 +164,7 @@ func TestMalformed(t *testing.T) {
 }
 
 func TestDiagnosticFormat(t *testing.T) {
-	f := ParseFile("x.yml", []byte(rule("sel: x", "condition: sel and nope")))
+	f := ParseFile("x.yml", []byte(rule("sel: [x]", "condition: sel and nope")))
 	got := f.Diags.Errors().Error()
 	want := `x.yml:6:24: unknown search identifier "nope" in condition`
 	if got != want {

@@ -27,6 +27,7 @@ const (
 	ReasonField       = diag.ReasonField
 	ReasonConstruct   = diag.ReasonConstruct
 	ReasonCorrelation = diag.ReasonCorrelation
+	ReasonDeploy      = diag.ReasonDeploy
 	ReasonInternal    = diag.ReasonInternal
 )
 

@@ -84,6 +84,10 @@ var valueCases = []struct {
 	{"A|re|ignorecase", "x", []Value{Regex{Pattern: "x", IgnoreCase: true}}, ""},
 	{"A|re", "'foo(?=bar)'", []Value{Regex{Pattern: "foo(?=bar)"}}, "look-ahead"},
 	{"A|re", `'(a)\1'`, []Value{Regex{Pattern: `(a)\1`}}, "back-references"},
+	// Valid PCRE that RE2 lacks: kept, with a warning naming it.
+	{"A|re", "'a(?#note)b'", []Value{Regex{Pattern: "a(?#note)b"}}, "comments (?#...)"},
+	{"A|re", "'(?x) a b # c'", []Value{Regex{Pattern: "(?x) a b # c"}}, "extended mode (?x)"},
+	{"A|re", "'(?ix:a b)c'", []Value{Regex{Pattern: "(?ix:a b)c"}}, "extended mode (?x)"},
 	// CIDR, comparisons, exists, time parts.
 	{"A|cidr", "10.0.0.0/8", []Value{CIDR{Prefix: netip.MustParsePrefix("10.0.0.0/8")}}, ""},
 	{"A|cidr", "'2001:db8::/32'", []Value{CIDR{Prefix: netip.MustParsePrefix("2001:db8::/32")}}, ""},
@@ -215,7 +219,6 @@ func TestDetectionShapes(t *testing.T) {
 		"keywords:",
 		"    - a",
 		"    - b",
-		"scalar: kw",
 		"mixed:",
 		"    - kw",
 		"    - A: 1",
@@ -243,7 +246,7 @@ func TestDetectionShapes(t *testing.T) {
 		field         string
 	}{
 		{"map", 1, 2, "A"}, {"maps", 2, 1, "A"}, {"keywords", 1, 1, ""},
-		{"scalar", 1, 1, ""}, {"mixed", 2, 1, "A"}, {"allkw", 1, 1, ""},
+		{"mixed", 2, 1, "A"}, {"allkw", 1, 1, ""},
 	} {
 		g, i, fld := shape(tc.name)
 		if g != tc.groups || i != tc.items || fld != tc.field {

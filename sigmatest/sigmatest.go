@@ -38,7 +38,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	_ "github.com/sigconv/sigconv/backends/all" // built-in targets
-	"github.com/sigconv/sigconv/collection"
+	"github.com/sigconv/sigconv/driver"
 	"github.com/sigconv/sigconv/sigma"
 )
 
@@ -274,51 +274,44 @@ func parseAll(fsys fs.FS, names []string) ([]*sigma.File, error) {
 	return out, nil
 }
 
-// convertAll converts the files as one collection (so correlations find
-// their rules and meta-filters apply) and returns each file's golden text.
-func convertAll(conv *backends.Converter, files, filters []*sigma.File) []string {
-	coll, diags := collection.New(append(append([]*sigma.File(nil), files...), filters...))
-	out := make([]string, len(files))
-	for i, f := range files {
-		var b strings.Builder
-		for _, d := range diags {
-			if d.File == f.Path {
-				fmt.Fprintf(&b, "ERROR: %v\n", d)
-			}
-		}
-		for _, doc := range f.Documents {
-			if r, ok := doc.(*sigma.Rule); ok && !coll.Generated(r) {
-				// As convert does: a rule used by correlations without
-				// generate: true has no output of its own.
-				fmt.Fprintf(&b, "NOT GENERATED: %s is used by a correlation without generate: true\n", r.Title)
-				continue
-			}
-			res, err := convertDoc(conv, coll, doc)
-			switch {
-			case err != nil:
-				fmt.Fprintf(&b, "ERROR: %v\n", err)
-			case res != nil:
-				b.WriteString(res.Output)
-				b.WriteString("\n")
-			}
-		}
-		out[i] = b.String()
-	}
-	return out
+func isNotGenerated(set *driver.Set, doc sigma.Document) bool {
+	r, ok := doc.(*sigma.Rule)
+	return ok && !set.Collection.Generated(r)
 }
 
-func convertDoc(conv *backends.Converter, coll *collection.Collection, doc sigma.Document) (*backends.Result, error) {
-	switch d := doc.(type) {
-	case *sigma.Rule:
-		return conv.ConvertFiltered(d, coll.FiltersFor(d))
-	case *sigma.Correlation:
-		rules, err := coll.CorrelationRules(d)
-		if err != nil {
-			return nil, err
-		}
-		return conv.ConvertCorrelation(d, rules, coll.FiltersFor)
+// convertAll converts the files as one collection (so correlations find
+// their rules and meta-filters apply) and returns each file's golden
+// text: its resolution errors, then each document's output or error.
+func convertAll(conv *backends.Converter, files, filters []*sigma.File) []string {
+	set := driver.Resolve(files, filters)
+	byPath := map[string]*strings.Builder{}
+	for _, f := range files {
+		byPath[f.Path] = &strings.Builder{}
 	}
-	return nil, nil
+	set.Each(conv, driver.Options{EveryRule: true}, func(r driver.Result) {
+		b := byPath[r.Path]
+		switch {
+		case b == nil: // a filter file's errors: no golden of its own
+		case r.Doc == nil:
+			for _, d := range r.Err.(sigma.ErrorList) {
+				fmt.Fprintf(b, "ERROR: %v\n", d)
+			}
+		case isNotGenerated(set, r.Doc):
+			// As convert does: a rule used by correlations without
+			// generate: true has no output of its own.
+			fmt.Fprintf(b, "NOT GENERATED: %s is used by a correlation without generate: true\n", r.Doc.(*sigma.Rule).Title)
+		case r.Err != nil:
+			fmt.Fprintf(b, "ERROR: %v\n", r.Err)
+		default:
+			b.WriteString(r.Output())
+			b.WriteString("\n")
+		}
+	})
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = byPath[f.Path].String()
+	}
+	return out
 }
 
 func newConverter(t Target) (*backends.Converter, error) {

@@ -170,7 +170,7 @@ func FromTags(m *sigma.Meta) (Mapping, error) {
 		t, ok := Lookup(id)
 		if !ok {
 			return Mapping{}, sigma.Errorf(m.File, m.PosOf("tags"),
-				"ATT&CK technique %s (tag %s) is not in sigconv's technique table (backends/attack/techniques.tsv), so its tactics are unknown; add it with its tactics", id, tag)
+				"ATT&CK technique %s (tag %s) is not in sigconv's technique table (backends/attack/techniques.tsv), so its tactics are unknown; add it with its tactics", id, tag).WithReason(sigma.ReasonDeploy)
 		}
 		out.Techniques = append(out.Techniques, t)
 		for _, tt := range t.Tactics {

@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"github.com/sigconv/sigconv/backends"
-	"github.com/sigconv/sigconv/collection"
-	"github.com/sigconv/sigconv/sigma"
+	"github.com/sigconv/sigconv/driver"
 )
 
 // Result is the conversion of one document.
@@ -19,38 +18,18 @@ type Result struct {
 }
 
 // ConvertYAML parses text as one rule file and converts its rules and
-// correlations (meta-filters in it apply) with conv. A parse error fails
-// the test: cases must be valid Sigma unless they test the parser.
+// correlations (meta-filters in it apply) with conv, through the same
+// driver as the CLI, every rule included. A parse or resolution error
+// fails the test: cases must be valid Sigma unless they test the parser.
 func ConvertYAML(t testing.TB, conv *backends.Converter, text string) []Result {
 	t.Helper()
-	f := sigma.ParseFile("case.yml", []byte(text))
-	if err := f.Diags.Err(); err != nil {
-		t.Fatalf("case does not parse: %v", err)
-	}
-	coll, diags := collection.New([]*sigma.File{f})
-	if err := diags.Err(); err != nil {
-		t.Fatalf("case does not resolve: %v", err)
+	set := driver.Resolve(driver.Parse(driver.Source{Path: "case.yml", Data: []byte(text)}), nil)
+	if err := set.Diags().Err(); err != nil {
+		t.Fatalf("case does not parse or resolve: %v", err)
 	}
 	var out []Result
-	for _, doc := range f.Documents {
-		var res *backends.Result
-		var err error
-		switch d := doc.(type) {
-		case *sigma.Rule:
-			res, err = conv.ConvertFiltered(d, coll.FiltersFor(d))
-		case *sigma.Correlation:
-			var rules []*sigma.Rule
-			if rules, err = coll.CorrelationRules(d); err == nil {
-				res, err = conv.ConvertCorrelation(d, rules, coll.FiltersFor)
-			}
-		default:
-			continue
-		}
-		r := Result{Title: doc.Metadata().Title, Err: err}
-		if res != nil {
-			r.Output = res.Output
-		}
-		out = append(out, r)
+	for _, r := range set.Convert(conv, driver.Options{EveryRule: true}) {
+		out = append(out, Result{Title: r.Meta().Title, Output: r.Output(), Err: r.Err})
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func correlationDoc(body string) string {
 // The legs of rules a and b in defender-xdr, without their tags.
 const (
 	legA = `DeviceProcessEvents | where ProcessCommandLine contains @"x"`
-	legB = `DeviceNetworkEvents | where RemotePort == 8082`
+	legB = `DeviceNetworkEvents | extend DestinationPort = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), RemotePort, ActionType == "InboundConnectionAccepted", LocalPort, int(null)) | where DestinationPort == 8082`
 	// userA, userB: the computed User column of each table, added when a
 	// tag reads it (schema.json "computed").
 	userA = ` | extend User = iff(isempty(AccountDomain), AccountName, strcat(AccountDomain, @"\", AccountName))`
@@ -60,15 +60,15 @@ var correlationCases = []struct {
 | summarize value_count = array_length(make_set(sigconv_value)) by bin(Timestamp, 1h), sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "defender-xdr", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
-		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = RemotePort
+		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
 | summarize value_sum = sum(sigconv_value) by bin(Timestamp, 1d), sigconv_Computer
 | where value_sum < 100`},
 	{"value_avg range", "defender-xdr", "type: value_avg\n    rules: [b]\n    group-by: [Computer]\n    timespan: 30s\n    condition: {field: DestinationPort, gt: 1, lte: 5.5}",
-		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = RemotePort
+		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
 | summarize value_avg = avg(sigconv_value) by bin(Timestamp, 30s), sigconv_Computer
 | where value_avg > 1 and value_avg <= 5.5`},
 	{"value_percentile 100", "defender-xdr", "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, percentile: 100, neq: 8082}",
-		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = RemotePort
+		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
 | summarize value_percentile = max(sigconv_value) by bin(Timestamp, 5m), sigconv_Computer
 | where value_percentile != 8082`},
 	{"temporal", "defender-xdr", "type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m",
@@ -104,7 +104,7 @@ var correlationCases = []struct {
 	{"alias over columns of different types", "defender-xdr", "type: temporal\n    rules: [a, b]\n    group-by: [key]\n    timespan: 1h\n    aliases:\n        key:\n            a: ProcessId\n            b: DestinationIp",
 		`union
     (` + legA + ` | extend sigconv_rule = @"a", sigconv_key = tostring(ProcessId)),
-    (` + legB + ` | extend sigconv_rule = @"b", sigconv_key = tostring(RemoteIP))
+    (` + legB + ` | extend DestinationIp = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), RemoteIP, ActionType == "InboundConnectionAccepted", LocalIP, "") | extend sigconv_rule = @"b", sigconv_key = tostring(DestinationIp))
 | summarize sigconv_rules = make_set(sigconv_rule) by bin(Timestamp, 1h), sigconv_key
 | extend rule_count = array_length(sigconv_rules)
 | where rule_count >= 2`},

@@ -100,10 +100,10 @@ func (b *Backend) defenderDetection(r *ir.Rule, queries []string) (string, error
 	src := r.Source
 	if r.Correlation != nil {
 		return "", sigma.Errorf(src.File, src.Pos,
-			"defender-detection: a custom detection needs Timestamp, DeviceId and ReportId in every result row; the correlation's summarize returns windows per group without them, so it cannot be deployed as a custom detection")
+			"defender-detection: a custom detection needs Timestamp, DeviceId and ReportId in every result row; the correlation's summarize returns windows per group without them, so it cannot be deployed as a custom detection").WithReason(sigma.ReasonDeploy)
 	}
 	if len(queries) != 1 {
-		return "", sigma.Errorf(src.File, src.PosOf("detection"), "defender-detection: a custom detection holds one query, the rule has %d conditions", len(queries))
+		return "", sigma.Errorf(src.File, src.PosOf("detection"), "defender-detection: a custom detection holds one query, the rule has %d conditions", len(queries)).WithReason(sigma.ReasonDeploy)
 	}
 	t, err := b.tableOf(r)
 	if err != nil {
@@ -111,11 +111,11 @@ func (b *Backend) defenderDetection(r *ir.Rule, queries []string) (string, error
 	}
 	if r.State[stateSchema] != "defender" || !t.known() {
 		return "", sigma.Errorf(src.File, src.LogSource.Pos,
-			"defender-detection: table %s is not a Defender XDR advanced hunting table of sigconv's schema; use the defender-xdr pipeline", t.name)
+			"defender-detection: table %s is not a Defender XDR advanced hunting table of sigconv's schema; use the defender-xdr pipeline", t.name).WithReason(sigma.ReasonDeploy)
 	}
 	if !strings.HasPrefix(t.name, "Device") {
 		return "", sigma.Errorf(src.File, src.LogSource.Pos,
-			"defender-detection: the columns a custom detection on %s must return are not known to sigconv (only the Device* tables': Timestamp, DeviceId, ReportId)", t.name)
+			"defender-detection: the columns a custom detection on %s must return are not known to sigconv (only the Device* tables': Timestamp, DeviceId, ReportId)", t.name).WithReason(sigma.ReasonDeploy)
 	}
 	out := returned(t, r.Fields)
 	var missing []string
@@ -127,14 +127,14 @@ func (b *Backend) defenderDetection(r *ir.Rule, queries []string) (string, error
 	if len(missing) > 0 {
 		return "", sigma.Errorf(src.File, src.PosOf("fields"),
 			"defender-detection: a custom detection on %s must return %s; add them to the rule's fields (the query projects only the fields listed)",
-			t.name, strings.Join(missing, ", "))
+			t.name, strings.Join(missing, ", ")).WithReason(sigma.ReasonDeploy)
 	}
 	severity, ok := defenderSeverities[src.Level]
 	if !ok {
 		severity = "medium"
 	}
 	if src.Description == "" {
-		return "", sigma.Errorf(src.File, src.Pos, "defender-detection: the alert needs a description; the rule has none")
+		return "", sigma.Errorf(src.File, src.Pos, "defender-detection: the alert needs a description; the rule has none").WithReason(sigma.ReasonDeploy)
 	}
 	doc := detectionRule{
 		DisplayName:    src.Title,

@@ -1,157 +1,165 @@
 package kql_test
 
 import (
-	"encoding/json"
+	"path"
 	"strings"
 	"testing"
 
-	"github.com/sigconv/sigconv/backends/backendtest"
+	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/kql"
+	"github.com/sigconv/sigconv/eval"
 	"github.com/sigconv/sigconv/internal/kqlcheck"
+	"github.com/sigconv/sigconv/sigma"
 )
 
-const defenderDoc = `title: t
-id: 0e5a6b8e-0000-4000-8000-000000000001
-description: d
-level: critical
-logsource:
-    category: process_creation
-    product: windows
-detection:
-    sel:
-        CommandLine|contains: 'x>y'
-    condition: sel
-fields:
-    - Timestamp
-    - Computer
-    - ParentUser
-    - ReportId
-    - DeviceId
-`
-
-// The body's schema, from the Graph v1.0 reference pages cited in
-// defender.go: the keys of detectionRule and its complex types, their
-// JSON types, and the severity enum. Unknown keys fail, so no deprecated
-// property (schedule.period, category, mitreTechniques, impactedAssets)
-// slips in.
-func checkDetectionRule(t *testing.T, body string) map[string]any {
+// convertDefender converts a rule of the category with the defender-xdr
+// pipeline in the plain format.
+func convertDefender(t *testing.T, category, detection string) (string, *sigma.Rule, error) {
 	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, body)
+	rule := "title: t\nlogsource:\n    category: " + category + "\n    product: windows\ndetection:\n" + detection
+	f := sigma.ParseFile("case.yml", []byte(rule))
+	if err := f.Diags.Err(); err != nil {
+		t.Fatalf("rule does not parse: %v\n%s", err, rule)
 	}
-	keys := func(path string, m map[string]any, required, optional []string) {
-		for _, k := range required {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s lacks required %s", path, k)
-			}
-		}
-		for k := range m {
-			if !contains(required, k) && !contains(optional, k) {
-				t.Errorf("%s has %s, which the v1.0 schema does not", path, k)
-			}
-		}
-	}
-	keys("detectionRule", doc, []string{"displayName", "isEnabled", "queryCondition", "schedule", "detectionAction"}, nil)
-	if _, ok := doc["displayName"].(string); !ok {
-		t.Error("displayName is not a string")
-	}
-	if _, ok := doc["isEnabled"].(bool); !ok {
-		t.Error("isEnabled is not a boolean")
-	}
-	qc, _ := doc["queryCondition"].(map[string]any)
-	keys("queryCondition", qc, []string{"queryText"}, nil)
-	sched, _ := doc["schedule"].(map[string]any)
-	keys("schedule", sched, []string{"frequency"}, nil)
-	if f, _ := sched["frequency"].(string); !strings.HasPrefix(f, "PT") && !strings.HasPrefix(f, "P") {
-		t.Errorf("frequency %q is not an ISO 8601 duration", f)
-	}
-	act, _ := doc["detectionAction"].(map[string]any)
-	keys("detectionAction", act, []string{"alertTemplate"}, []string{"responseActions", "organizationalScope"})
-	tmpl, _ := act["alertTemplate"].(map[string]any)
-	keys("alertTemplate", tmpl, []string{"title", "description", "severity"}, []string{"recommendedActions", "entityMappings", "tactics", "customDetails"})
-	if s, _ := tmpl["severity"].(string); !contains([]string{"informational", "low", "medium", "high"}, s) {
-		t.Errorf("severity %q is not an alertSeverity", s)
-	}
-	if em, ok := tmpl["entityMappings"].(map[string]any); ok {
-		keys("entityMappings", em, nil, []string{"accounts", "hosts", "files", "ips", "processes", "urls"})
-		for _, h := range em["hosts"].([]any) {
-			keys("hostEntityMapping", h.(map[string]any), nil, []string{"deviceIdColumn", "dnsDomainColumn", "nameColumn", "netBiosNameColumn", "ntDomainColumn"})
-		}
-		if as, ok := em["accounts"].([]any); ok {
-			for _, a := range as {
-				keys("accountEntityMapping", a.(map[string]any), nil, []string{"aadUserIdColumn", "dnsDomainColumn", "nameColumn", "ntDomainColumn", "sidColumn", "upnColumn", "upnSuffixColumn"})
-			}
-		}
-	}
-	return doc
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// The body follows the schema, its query is byte for byte the default
-// format's, the entities name columns the query returns, and
-// Kusto.Language compiles the query against the Defender schema.
-func TestDefenderDetection(t *testing.T) {
-	body, err := backendtest.Last(t, kqlConverter(t, "defender-xdr", "defender-detection"), defenderDoc)
+	r := f.Documents[0].(*sigma.Rule)
+	conv, err := backends.NewConverter(kql.New(), backends.Options{Pipelines: []string{"defender-xdr"}, Format: "plain"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	query, err := backendtest.Last(t, kqlConverter(t, "defender-xdr", "default"), defenderDoc)
+	res, err := conv.Convert(r)
 	if err != nil {
-		t.Fatal(err)
+		return "", r, err
 	}
-	doc := checkDetectionRule(t, body)
-	text := doc["queryCondition"].(map[string]any)["queryText"].(string)
-	if text != query {
-		t.Errorf("queryText differs from the default query:\n%s\n%s", text, query)
+	return res.Output, r, nil
+}
+
+// The direction columns, registry paths and file-name columns of the
+// defender-xdr pipeline; each "want" is a part the query must hold, and
+// TestDefenderMappingsParse has Kusto.Language compile every query.
+var defenderMappings = []struct {
+	name, category, detection string
+	want                      []string
+}{
+	{"destination is remote only for outbound", "network_connection", "    sel:\n        DestinationPort: 3389\n    condition: sel",
+		[]string{`DestinationPort = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), RemotePort, ActionType == "InboundConnectionAccepted", LocalPort, int(null))`,
+			`where DestinationPort == 3389`}},
+	{"source ip", "network_connection", "    sel:\n        SourceIp: '10.1.2.3'\n    condition: sel",
+		[]string{`SourceIp = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), LocalIP, ActionType == "InboundConnectionAccepted", RemoteIP, "")`,
+			`where SourceIp =~ @"10.1.2.3"`}},
+	{"initiated as a boolean", "network_connection", "    sel:\n        Initiated: true\n    condition: sel",
+		[]string{`where Initiated == "true"`}},
+	{"initiated as text", "network_connection", "    sel:\n        Initiated: 'false'\n    condition: sel",
+		[]string{`where Initiated =~ @"false"`}},
+	{"user hive", "registry_set", "    sel:\n        TargetObject|startswith: 'HKU\\'\n    condition: sel",
+		[]string{`@"(?i)^HKEY_(USERS|CURRENT_USER)(\\|$)", @"HKU\2"`, `@"(?i)^HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet\d{3}(\\|$)", @"HKLM\System\CurrentControlSet\1"`,
+			`TargetObject startswith @"HKU\"`}},
+	{"parent file name", "network_connection", "    sel:\n        ParentImage|endswith: '\\rundll32.exe'\n    condition: sel",
+		[]string{`where InitiatingProcessParentFileName =~ @"rundll32.exe"`}},
+	{"parent name suffix", "file_event", "    sel:\n        ParentImage|endswith:\n            - 'll32.exe'\n            - '\\mshta.exe'\n    condition: sel",
+		[]string{`(InitiatingProcessParentFileName endswith @"ll32.exe" or InitiatingProcessParentFileName =~ @"mshta.exe")`}},
+	{"grandparent", "process_creation", "    sel:\n        GrandParentImage|endswith: '\\TieringEngineService.exe'\n    condition: sel",
+		[]string{`DeviceProcessEvents`, `where InitiatingProcessParentFileName =~ @"TieringEngineService.exe"`}},
+}
+
+func TestDefenderMappings(t *testing.T) {
+	for _, tc := range defenderMappings {
+		got, _, err := convertDefender(t, tc.category, tc.detection)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: query lacks %s\n%s", tc.name, w, got)
+			}
+		}
 	}
-	if !strings.Contains(body, `x>y`) {
-		t.Errorf("the body escapes > (not needed in JSON):\n%s", body)
-	}
-	tmpl := doc["detectionAction"].(map[string]any)["alertTemplate"].(map[string]any)
-	if tmpl["severity"] != "high" {
-		t.Errorf("critical → %v, want high (Defender has no critical)", tmpl["severity"])
-	}
-	em, _ := json.Marshal(tmpl["entityMappings"])
-	// ParentUser is sigconv's computed DOMAIN\name column, not an
-	// account name, so no account is mapped (the network rule's golden
-	// shows one).
-	if want := `{"hosts":[{"deviceIdColumn":"DeviceId","nameColumn":"DeviceName"}]}`; string(em) != want {
-		t.Errorf("entityMappings = %s, want %s", em, want)
-	}
+}
+
+func TestDefenderMappingsParse(t *testing.T) {
 	kqlcheck.Require(t)
-	res, err := kqlcheck.Check(kql.SchemaJSON(), "defender", []kqlcheck.Query{{ID: "defender-detection", Query: text}})
+	var qs []kqlcheck.Query
+	for _, tc := range defenderMappings {
+		got, _, err := convertDefender(t, tc.category, tc.detection)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		qs = append(qs, kqlcheck.Query{ID: tc.name, Query: got})
+	}
+	results, err := kqlcheck.Check(kql.SchemaJSON(), "defender", qs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res[0].OK {
-		t.Errorf("Kusto.Language rejects the query: %v\n%s", res[0].Errors, text)
+	for _, r := range results {
+		if !r.OK {
+			t.Errorf("%s: Kusto.Language rejects it: %v", r.ID, r.Errors)
+		}
 	}
 }
 
-// Rules that cannot be deployed as custom detections fail with their
-// position and the reason.
-func TestDefenderDetectionRefuses(t *testing.T) {
-	cases := []struct{ name, pipeline, doc, want string }{
-		{"missing columns", "defender-xdr", strings.Replace(defenderDoc, "    - ReportId\n    - DeviceId\n", "", 1), ":12:1: defender-detection: a custom detection on DeviceProcessEvents must return DeviceId, ReportId"},
-		{"not defender", "sentinel-asim", defenderDoc, "defender-detection: table imProcessCreate is not a Defender XDR advanced hunting table"},
-		{"no description", "defender-xdr", strings.Replace(defenderDoc, "description: d\n", "", 1), "the alert needs a description"},
-		{"correlation", "defender-xdr", correlationDoc("type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m"), "the correlation's summarize returns windows per group without them"},
+func TestDefenderRefusals(t *testing.T) {
+	cases := []struct{ name, category, detection, want string }{
+		{"classes root", "registry_set", "    sel:\n        TargetObject|startswith: 'HKCR\\ms-msdt\\'\n    condition: sel",
+			`case.yml:7:34: kql: TargetObject cannot match "HKCR\\\\ms-msdt\\\\*" in DeviceRegistryEvents: Sysmon writes HKCR`},
+		{"parent directory", "file_event", "    sel:\n        ParentImage|contains: '\\Temp\\'\n    condition: sel",
+			`case.yml:7:31: kql: ParentImage value "*\\\\Temp\\\\*" cannot be matched in DeviceFileEvents, which holds only the file name`},
+		{"parent full path", "network_connection", "    sel:\n        ParentImage: 'C:\\x\\python.exe'\n    condition: sel",
+			`holds only the file name`},
+		{"parent suffix with a directory", "file_event", "    sel:\n        ParentImage|endswith: '\\bin\\x.exe'\n    condition: sel",
+			`holds only the file name`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := backendtest.Last(t, kqlConverter(t, c.pipeline, "defender-detection"), c.doc)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("err = %v, want %q", err, c.want)
+	for _, tc := range cases {
+		_, _, err := convertDefender(t, tc.category, tc.detection)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestParentFileNameMeaning checks the file-name rewrite on events: for
+// each path, the reference matcher's verdict on the Sigma rule equals
+// KQL's on the path's file name (=~ is case-insensitive equality,
+// endswith a case-insensitive suffix test). Paths are full paths, as
+// Windows writes images: a bare name ("System", the kernel's pseudo
+// process) has no "\" before it, which the file-name column cannot show
+// (README, open points).
+func TestParentFileNameMeaning(t *testing.T) {
+	values := []string{`'\rundll32.exe'`, `'ll32.exe'`, `'.EXE'`}
+	paths := []string{`C:\Windows\System32\rundll32.exe`, `C:\x\RUNDLL32.EXE`, `C:\x\myrundll32.exe`,
+		`C:\rundll32.exe\other.exe`, `C:\x\shell32.exe`, `C:\x\ll32.exe`, `C:\x\a.exe.txt`, `\\server\share\rundll32.exe`}
+	for _, v := range values {
+		got, r, err := convertDefender(t, "network_connection", "    sel:\n        ParentImage|endswith: "+v+"\n    condition: sel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		where := got[strings.Index(got, "where ")+len("where "):]
+		if i := strings.IndexByte(where, '\n'); i >= 0 {
+			where = where[:i]
+		}
+		op, lit, ok := strings.Cut(strings.TrimPrefix(where, "InitiatingProcessParentFileName "), " ")
+		if !ok || !strings.HasPrefix(lit, `@"`) {
+			t.Fatalf("unexpected query %s", got)
+		}
+		lit = strings.TrimSuffix(strings.TrimPrefix(lit, `@"`), `"`)
+		m, err := eval.New(r, eval.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			name := path.Base(strings.ReplaceAll(p, `\`, "/"))
+			var kqlSays bool
+			switch op {
+			case "=~":
+				kqlSays = strings.EqualFold(name, lit)
+			case "endswith":
+				kqlSays = strings.HasSuffix(strings.ToLower(name), strings.ToLower(lit))
+			default:
+				t.Fatalf("unexpected operator %q in %s", op, got)
 			}
-		})
+			sigmaSays := m.Match(eval.Event{"ParentImage": p})
+			if kqlSays != sigmaSays {
+				t.Errorf("value %s, path %q: KQL %v, Sigma %v (%s)", v, p, kqlSays, sigmaSays, where)
+			}
+		}
 	}
 }

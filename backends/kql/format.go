@@ -89,7 +89,7 @@ func sentinelRule(r *ir.Rule, t table, queries []string) (string, error) {
 	doc.RelevantTechniques = append(doc.RelevantTechniques, att.TechniqueIDs()...)
 	doc.EntityMappings = entities(r, t)
 	if err := doc.validate(); err != nil {
-		return "", sigma.Errorf(src.File, src.Pos, "sentinel-rule: %v", err)
+		return "", sigma.Errorf(src.File, src.Pos, "sentinel-rule: %v", err).WithReason(sigma.ReasonDeploy)
 	}
 	var b strings.Builder
 	// One YAML document per rule, so that several rules in one stream are

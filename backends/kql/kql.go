@@ -101,6 +101,9 @@ func (b *Backend) queries(r *ir.Rule, sep string) ([]string, error) {
 			MaxChain: 64,
 		},
 		Hooks: textquery.Hooks{Match: x.match, List: x.list},
+		// Non-string columns can be null (a string column holds "" when
+		// empty), and not() of a comparison with null drops the row.
+		Null: &textquery.NullGuard{CanBeNull: x.canBeNull, IsNull: nullTest("isnull"), NotNull: nullTest("isnotnull")},
 	}
 	if sep == "\n" {
 		d.TopAnd = "\n    and "
@@ -292,4 +295,27 @@ func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, e
 // Defender custom detections run periodically.
 func (b *Backend) Scheduled(format string) bool {
 	return format == "sentinel-rule" || format == "defender-detection"
+}
+
+// canBeNull reports whether a column of the table can be null: every
+// non-string KQL type can; strings are empty, never null. Fields written
+// through a value map, and tables without a column list, are not guarded.
+func (x *renderer) canBeNull(field string) bool {
+	if x.values[field] != nil {
+		return false
+	}
+	typ := x.table.typeOf(field)
+	return typ != "" && typ != "string"
+}
+
+// nullTest renders isnull(F) / isnotnull(F); the field was already
+// checked by the leaf it guards.
+func nullTest(fn string) func(string) string {
+	return func(field string) string {
+		name, err := fieldName(field)
+		if err != nil {
+			name = field
+		}
+		return fn + "(" + name + ")"
+	}
 }

@@ -53,6 +53,9 @@ var logonConstructs = []struct {
 		`DeviceLogonEvents | where ActionType == @"LogonSuccess" and LogonType == @"Network"`},
 	{"logon type list", "    sel:\n        EventID: 4624\n        LogonType:\n            - 2\n            - 4\n            - 5\n    condition: sel",
 		`DeviceLogonEvents | where ActionType == @"LogonSuccess" and (LogonType in (@"Interactive", @"Batch", @"Service"))`},
+	// SECURITY_LOGON_TYPE names (ntsecapi.h enumeration page).
+	{"logon types 7 to 13", "    sel:\n        EventID: 4624\n        LogonType:\n            - 7\n            - 8\n            - 9\n            - 11\n            - 12\n            - 13\n    condition: sel",
+		`DeviceLogonEvents | where ActionType == @"LogonSuccess" and (LogonType in (@"Unlock", @"NetworkCleartext", @"NewCredentials", @"CachedInteractive", @"CachedRemoteInteractive", @"CachedUnlock"))`},
 	{"negated logon type", "    sel:\n        EventID: 4624\n    filter:\n        LogonType: 3\n    condition: sel and not filter",
 		`DeviceLogonEvents | where ActionType == @"LogonSuccess" and not(LogonType == @"Network")`},
 	{"addresses", "    sel:\n        EventID: 4624\n        IpAddress:\n            - '::1'\n            - '127.0.0.1'\n        IpPort: 445\n    condition: sel",
@@ -117,13 +120,10 @@ func TestLogonUnsupported(t *testing.T) {
 			`logon.yml:10:16: kql: DeviceLogonEvents holds only the events whose EventID is 4624, 4625`},
 		{"negated id only", "    sel:\n        EventID: 4624\n    condition: not sel", `holds only the events whose EventID is 4624, 4625`},
 		{"keyword", "    sel:\n        EventID: 4624\n    kw:\n        - evil\n    condition: sel or kw", `holds only the events whose EventID is 4624, 4625`},
-		{"undocumented logon type", "    sel:\n        EventID: 4624\n        LogonType: 9\n    condition: sel",
-			`logon.yml:8:20: kql: LogonType value 9 has no exact equivalent in DeviceLogonEvents: only equality with 2, 3, 4, 5, 10`},
+		{"logon type without a logon", "    sel:\n        EventID: 4624\n        LogonType: 6\n    condition: sel",
+			`logon.yml:8:20: kql: LogonType value 6 has no exact equivalent in DeviceLogonEvents: only equality with 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13`},
 		{"logon type word", "    sel:\n        EventID: 4624\n        LogonType: Network\n    condition: sel", `LogonType value "Network" has no exact equivalent`},
 		{"logon type comparison", "    sel:\n        EventID: 4624\n        LogonType|gte: 3\n    condition: sel", `LogonType with a comparison value has no exact equivalent`},
-		{"missing address placeholder", "    sel:\n        EventID: 4624\n    filter:\n        IpAddress: '-'\n    condition: sel and not filter",
-			`logon.yml:9:20: kql: RemoteIP cannot match "-" in DeviceLogonEvents: Windows writes "-"`},
-		{"placeholder in a list", "    sel:\n        EventID: 4625\n        IpAddress:\n            - '-'\n            - '1.2.3.4'\n    condition: sel", `RemoteIP cannot match "-"`},
 		{"missing port placeholder", "    sel:\n        EventID: 4624\n        IpPort: 0\n    condition: sel", `RemotePort cannot match "0"`},
 		{"no column", "    sel:\n        EventID: 4624\n        LogonProcessName: Advapi\n    condition: sel",
 			`logon.yml:8:27: Defender XDR holds only the logon events (4624, 4625) of the Security log, in DeviceLogonEvents, which has no column for this field: field "LogonProcessName"`},
@@ -149,9 +149,10 @@ func TestLogonUnsupported(t *testing.T) {
 // declaration in a user pipeline is reported, not ignored.
 func TestLogonValueDeclarations(t *testing.T) {
 	bad := pipeline.MustLoad("bad.yml", []byte("name: bad\ntransformations:\n  - type: set_state\n    key: kql_values:AccountName\n    val: '{\"values\": {\"1\": \"x\"}}'\n"))
-	_, err := convertLogon(t, "    sel:\n        EventID: 4624\n    condition: sel", bad)
-	if err == nil || !strings.Contains(err.Error(), "pipeline state kql_values:AccountName: column and values go together") {
-		t.Fatalf("error = %v, want the broken declaration reported", err)
+	// Refused when the pipeline meets the backend, at the value.
+	_, err := backends.NewConverter(kql.New(), backends.Options{Pipelines: []string{"defender-xdr"}, Extra: []*pipeline.Pipeline{bad}})
+	if err == nil || !strings.Contains(err.Error(), "bad.yml:5:10: pipeline bad: set_state kql_values:AccountName: column and values go together") {
+		t.Fatalf("error = %v, want the broken declaration reported at its position", err)
 	}
 	// A process_creation rule is untouched: its LogonId is still
 	// compared as the number a hexadecimal Sysmon id stands for.
@@ -174,4 +175,40 @@ func convertDetectionDefender(t *testing.T, detection string) (string, error) {
 		return "", err
 	}
 	return res.Output, nil
+}
+
+// TestLogonEmptyAddress: "-" (no address) is an empty RemoteIP or the
+// text "-", whichever Defender writes; also under NOT and in a list.
+func TestLogonEmptyAddress(t *testing.T) {
+	cases := []struct{ name, detection, want string }{
+		{"dash", "    sel:\n        EventID: 4624\n        IpAddress: '-'\n    condition: sel",
+			`DeviceLogonEvents | where ActionType == @"LogonSuccess" and (isempty(RemoteIP) or RemoteIP == @"-")`},
+		{"not dash", "    sel:\n        EventID: 4624\n    filter:\n        IpAddress: '-'\n    condition: sel and not filter",
+			`DeviceLogonEvents | where ActionType == @"LogonSuccess" and not(isempty(RemoteIP) or RemoteIP == @"-")`},
+		{"dash in a list", "    sel:\n        EventID: 4625\n        IpAddress:\n            - '-'\n            - '1.2.3.4'\n    condition: sel",
+			`DeviceLogonEvents | where ActionType == @"LogonFailed" and (isempty(RemoteIP) or RemoteIP == @"-" or RemoteIP =~ @"1.2.3.4")`},
+	}
+	var qs []kqlcheck.Query
+	for _, tc := range cases {
+		got, err := convertLogon(t, tc.detection)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tc.name, got, tc.want)
+		}
+		qs = append(qs, kqlcheck.Query{ID: tc.name, Query: got})
+	}
+	if kqlcheck.Available() != nil {
+		return
+	}
+	results, err := kqlcheck.Check(kql.SchemaJSON(), "defender", qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.OK {
+			t.Errorf("%s: Kusto.Language rejects it: %v", r.ID, r.Errors)
+		}
+	}
 }

@@ -56,6 +56,12 @@ func (x *renderer) match(m *ir.Match) (textquery.Fragment, error) {
 		if vm.Values != nil {
 			return x.mappedMatch(m, vm)
 		}
+		if vm.FileNameColumn != "" {
+			return x.fileNameMatch(m, vm)
+		}
+		if f, ok, err := x.emptyMatch(m, vm); ok || err != nil {
+			return f, err
+		}
 	}
 	f, err := x.column(m, m.Field)
 	if err != nil {
@@ -71,6 +77,11 @@ func (x *renderer) match(m *ir.Match) (textquery.Fragment, error) {
 	case sigma.Number:
 		return x.numberMatch(m, f, typ, v)
 	case sigma.Bool:
+		if c := x.table.computed[m.Field]; c != nil && typ == "string" {
+			// A computed text column holds exactly "true" or "false" (or
+			// ""), as Sysmon writes the field.
+			return textquery.Atom(f + " == " + strconv.Quote(strconv.FormatBool(v.Value))), nil
+		}
 		if typ != "" && typ != "bool" {
 			return x.fail(m, "boolean value on column %s of type %s", m.Field, typ)
 		}
@@ -100,7 +111,7 @@ func (x *renderer) match(m *ir.Match) (textquery.Fragment, error) {
 	case sigma.TimePart:
 		return x.fail(m, "time-part modifier %s is not supported by the kql backend", v.Part)
 	}
-	return x.fail(m, "value type %T is not supported", m.Value)
+	return x.fail(m, "a %s value is not supported", sigma.KindName(m.Value))
 }
 
 // keyword renders a value without a field as a search of every column
@@ -111,7 +122,7 @@ func (x *renderer) match(m *ir.Match) (textquery.Fragment, error) {
 func (x *renderer) keyword(m *ir.Match) (textquery.Fragment, error) {
 	s, ok := m.Value.(sigma.String)
 	if !ok {
-		return x.fail(m, "keyword search for a %T value cannot be expressed in KQL", m.Value)
+		return x.fail(m, "keyword search for a %s value cannot be expressed in KQL", sigma.KindName(m.Value))
 	}
 	shape, core := s.Shape()
 	if s.Cased || (shape != sigma.ShapeEqual && shape != sigma.ShapeContains) || core == "" {
@@ -291,6 +302,14 @@ func (x *renderer) list(ms []*ir.Match) (textquery.Fragment, bool, error) {
 	if vm := x.values[ms[0].Field]; vm != nil {
 		if vm.Values != nil {
 			return x.mappedList(ms, vm)
+		}
+		if vm.FileNameColumn != "" {
+			return textquery.Fragment{}, false, nil // one match per value
+		}
+		for _, m := range ms {
+			if _, isEmpty, _ := x.emptyMatch(m, vm); isEmpty {
+				return textquery.Fragment{}, false, nil
+			}
 		}
 		for _, m := range ms {
 			if x.refused(m, vm) != nil {

@@ -40,6 +40,8 @@ type computed struct {
 	// comparing with such a value fails instead of silently never matching.
 	Refuse string `json:"refuse"`
 	Why    string `json:"why"`
+	// Type is the KQL type of the expression; "" means string.
+	Type   string `json:"type"`
 	refuse *regexp.Regexp
 }
 
@@ -75,6 +77,9 @@ func loadSchemas() map[string]*schema {
 		for t, cols := range f.Computed {
 			for c, def := range cols {
 				s.columns[t][c] = "string"
+				if def.Type != "" {
+					s.columns[t][c] = def.Type
+				}
 				if def.Refuse != "" {
 					def.refuse = regexp.MustCompile(def.Refuse)
 				}

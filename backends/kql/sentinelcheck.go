@@ -18,6 +18,8 @@ import (
 // 14.00:00:00, triggerThreshold 0–10000, entityMappings 1–5 with 1–3 field
 // mappings each), ScheduledTemplateTimeSpanConverter.cs (spans are
 // <number><m|h|d>), PeriodGreaterThanOrEqualFrequencyAttribute.cs,
+// FrequencyLimitationForLongPeriodQuery (a period of 2 days or more runs at
+// most hourly),
 // NoTechniquesWithoutMatchingTactics.cs with KillChainTechniquesHelper.cs
 // (every tactic of every technique is in tactics; see backends/attack),
 // AttackTactic.cs (tactic names) and ValidEntityMappingsAttribute.cs with
@@ -103,6 +105,9 @@ func (a *analyticRule) validate() error {
 	}
 	if period < freq {
 		return fmt.Errorf("queryPeriod %s is shorter than queryFrequency %s", a.QueryPeriod, a.QueryFrequency)
+	}
+	if period >= 48*time.Hour && freq < time.Hour {
+		return fmt.Errorf("queryPeriod %s is 2 days or more, so queryFrequency %s must be at least 1h", a.QueryPeriod, a.QueryFrequency)
 	}
 	tactics := map[string]bool{}
 	for _, t := range a.Tactics {

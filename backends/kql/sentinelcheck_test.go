@@ -36,6 +36,7 @@ func TestSentinelConstraints(t *testing.T) {
 		{"frequency below 5m", func(r *analyticRule) { r.QueryFrequency, r.QueryPeriod = "4m", "4m" }, "outside 5m..14d"},
 		{"period above 14d", func(r *analyticRule) { r.QueryPeriod = "15d" }, "outside 5m..14d"},
 		{"period shorter than frequency", func(r *analyticRule) { r.QueryFrequency, r.QueryPeriod = "2h", "1h" }, "shorter than queryFrequency"},
+		{"long period run too often", func(r *analyticRule) { r.QueryFrequency, r.QueryPeriod = "30m", "2d" }, "must be at least 1h"},
 		{"tactic name", func(r *analyticRule) { r.Tactics = append(r.Tactics, "command-and-control") }, "not a Sentinel tactic"},
 		{"technique without its tactic", func(r *analyticRule) { r.Tactics = []string{"Execution", "DefenseEvasion"} }, "T1055.012 belongs to tactic PrivilegeEscalation"},
 		{"technique form", func(r *analyticRule) { r.RelevantTechniques = []string{"t1055"} }, "not of the form"},

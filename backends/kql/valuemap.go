@@ -3,6 +3,7 @@ package kql
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -40,6 +41,15 @@ type valueMap struct {
 	// Refuse: a regexp of values the table never holds although the
 	// source does (Windows writes "-" for a missing address), which fail.
 	Refuse string `json:"refuse"`
+	// FileNameColumn: the field is a path, of which the table holds only
+	// the file name, in this column. Only suffixes within the file name
+	// (endswith "\\name.exe" or "name.exe") are exact; anything else fails.
+	FileNameColumn string `json:"file_name_column"`
+	// Empty: the value the source writes for "none" ("-" for a logon
+	// without an address), which the table may hold as an empty value or
+	// as the same text: F: "-" is (isempty(F) or F == "-"), right either
+	// way.
+	Empty  string `json:"empty"`
 	Why    string `json:"why"`
 	refuse *regexp.Regexp
 }
@@ -52,14 +62,7 @@ func valueMaps(r *ir.Rule) (map[string]*valueMap, error) {
 		if !ok {
 			continue
 		}
-		vm := &valueMap{}
-		err := json.Unmarshal([]byte(val), vm)
-		if err == nil && vm.Refuse != "" {
-			vm.refuse, err = regexp.Compile(vm.Refuse)
-		}
-		if err == nil && (vm.Values != nil) != (vm.Column != "") {
-			err = errors.New("column and values go together")
-		}
+		vm, err := parseValueMap(val)
 		if err != nil {
 			return nil, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "kql: pipeline state %s: %v (pipelines: %s)", key, err, strings.Join(r.Pipelines, ", "))
 		}
@@ -69,6 +72,29 @@ func valueMaps(r *ir.Rule) (map[string]*valueMap, error) {
 		out[field] = vm
 	}
 	return out, nil
+}
+
+// parseValueMap reads one field's declaration; the backend checks every
+// declaration when a pipeline meets it (StateKeys), so this fails only
+// for state set some other way.
+func parseValueMap(val string) (*valueMap, error) {
+	vm := &valueMap{}
+	dec := json.NewDecoder(strings.NewReader(val))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(vm)
+	if err == nil && dec.More() {
+		err = errors.New("text after the JSON object")
+	}
+	if err == nil && vm.Refuse != "" {
+		vm.refuse, err = regexp.Compile(vm.Refuse)
+	}
+	if err == nil && (vm.Values != nil) != (vm.Column != "") {
+		err = errors.New("column and values go together")
+	}
+	if err == nil && vm.Column != "" && !identifier.MatchString(vm.Column) {
+		err = fmt.Errorf("column %q is not an identifier", vm.Column)
+	}
+	return vm, err
 }
 
 // valueKey is the text a value is listed under in Values: a plain
@@ -254,4 +280,74 @@ func requires(e ir.Expr, field string, vm *valueMap) bool {
 		return len(e.Args) > 0
 	}
 	return false
+}
+
+// fileNameMatch writes a match on a path field whose table holds only the
+// file name (Defender's InitiatingProcessParentFileName for Sysmon's
+// ParentImage outside process creation, or GrandParentImage). A path ends
+// with "\name" exactly when its file name is "name", and with a suffix
+// that holds no backslash exactly when its file name does; every other
+// comparison needs the directory, which the table does not have.
+func (x *renderer) fileNameMatch(m *ir.Match, vm *valueMap) (textquery.Fragment, error) {
+	col, err := x.column(m, vm.FileNameColumn)
+	if err != nil {
+		return textquery.Fragment{}, err
+	}
+	refuse := func() (textquery.Fragment, error) {
+		return x.fail(m, "%s %s cannot be matched in %s, which holds only the file name (%s): only endswith a file name (\"\\\\name.exe\" or \"name.exe\") is exact", m.Field, describeValue(m.Value), x.table.name, vm.FileNameColumn)
+	}
+	s, ok := m.Value.(sigma.String)
+	if !ok || s.HasPlaceholders() {
+		return refuse()
+	}
+	shape, core := s.Shape()
+	if shape != sigma.ShapeEndsWith || core == "" {
+		return refuse()
+	}
+	op := "endswith"
+	if name, ok := strings.CutPrefix(core, `\`); ok {
+		core, op = name, "=~"
+	}
+	if core == "" || strings.Contains(core, `\`) {
+		return refuse()
+	}
+	if s.Cased {
+		op = map[string]string{"=~": "==", "endswith": "endswith_cs"}[op]
+	}
+	lit, err := quote(core)
+	if err != nil {
+		return x.fail(m, "%v", err)
+	}
+	return textquery.Atom(col + " " + op + " " + lit), nil
+}
+
+// emptyMatch writes F: "<Empty>" as isempty(column) or column == "<Empty>"
+// when the pipeline declares that value as the source's "none" (ok false
+// otherwise): the table's reference does not say which of the two it
+// holds, and both forms together are exact whichever it is.
+func (x *renderer) emptyMatch(m *ir.Match, vm *valueMap) (textquery.Fragment, bool, error) {
+	if vm.Empty == "" {
+		return textquery.Fragment{}, false, nil
+	}
+	text, isText := "", false
+	switch v := m.Value.(type) {
+	case sigma.String:
+		if shape, core := v.Shape(); shape == sigma.ShapeEqual {
+			text, isText = core, true
+		}
+	case sigma.Number:
+		text, isText = v.String(), true
+	}
+	if !isText || text != vm.Empty {
+		return textquery.Fragment{}, false, nil
+	}
+	col, err := x.column(m, m.Field)
+	if err != nil {
+		return textquery.Fragment{}, true, err
+	}
+	lit, err := quote(text)
+	if err != nil {
+		return textquery.Fragment{}, true, sigma.Errorf(x.r.Source.File, m.Pos, "kql: %v", err)
+	}
+	return textquery.Fragment{Text: "isempty(" + col + ") or " + col + " == " + lit, Prec: textquery.PrecLow}, true, nil
 }

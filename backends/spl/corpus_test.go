@@ -20,7 +20,9 @@ const corpusRoot = "../../../shared/corpus/sigmahq"
 // without a pipeline it converts 3,749 of 3,754 rules (with widenings
 // sigconv refuses), with its CIM pipeline 1,934.
 const (
-	minWithoutPipeline = 3749
+	// 3,750 is the floor issue 12 keeps while keywords, null and inner
+	// wildcards move to | where.
+	minWithoutPipeline = 3750
 	minCIM             = 1935
 )
 

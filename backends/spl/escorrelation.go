@@ -43,7 +43,7 @@ var (
 func esCorrelation(r *ir.Rule, queries []string) (string, error) {
 	src := r.Source
 	if src.Description == "" {
-		return "", sigma.Errorf(src.File, src.Pos, "es-correlation: the rule has no description, which the notable event needs")
+		return "", sigma.Errorf(src.File, src.Pos, "es-correlation: the rule has no description, which the notable event needs").WithReason(sigma.ReasonDeploy)
 	}
 	for _, v := range []struct{ key, text string }{{"title", src.Title}, {"description", src.Description}} {
 		if err := esText(src, v.key, v.text); err != nil {
@@ -133,9 +133,9 @@ func esText(src *sigma.Rule, key, text string) error {
 	t := oneLine(text)
 	switch {
 	case strings.Contains(t, "$"):
-		return sigma.Errorf(src.File, src.PosOf(key), "es-correlation: the %s has \"$\", which Enterprise Security reads as a $field$ token", key)
+		return sigma.Errorf(src.File, src.PosOf(key), "es-correlation: the %s has \"$\", which Enterprise Security reads as a $field$ token", key).WithReason(sigma.ReasonDeploy)
 	case strings.HasSuffix(t, "\\"):
-		return sigma.Errorf(src.File, src.PosOf(key), "es-correlation: the %s ends with a backslash, which continues a .conf value onto the next line", key)
+		return sigma.Errorf(src.File, src.PosOf(key), "es-correlation: the %s ends with a backslash, which continues a .conf value onto the next line", key).WithReason(sigma.ReasonDeploy)
 	}
 	return nil
 }

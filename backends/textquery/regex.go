@@ -68,7 +68,7 @@ func RegexLiteral(text string, opt RegexOptions) (string, error) {
 			}
 		case opt.QuoteSafe && (r == '"' || r == '\'' || r == '`'):
 			fmt.Fprintf(&b, `\x{%x}`, r)
-		case r < 0x20 || r == 0x7f:
+		case r < 0x20 || r == 0x7f || isLineSeparator(r):
 			fmt.Fprintf(&b, `\x{%x}`, r)
 		default:
 			b.WriteRune(r)
@@ -76,6 +76,19 @@ func RegexLiteral(text string, opt RegexOptions) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// isLineSeparator reports the Unicode line separators (NEL, LS, PS):
+// targets do not document how they lex inside a literal, so they are
+// always written as escapes.
+func isLineSeparator(r rune) bool { return r == 0x85 || r == 0x2028 || r == 0x2029 }
+
+// SpellLineSeparators writes the Unicode line separators of a regex as
+// \x{..} escapes, which mean the same character in RE2 and PCRE.
+func SpellLineSeparators(pattern string) string {
+	return lineSeparators.Replace(pattern)
+}
+
+var lineSeparators = strings.NewReplacer("\u0085", `\x{85}`, "\u2028", `\x{2028}`, "\u2029", `\x{2029}`)
 
 // RegexFlags returns the inline flag group for a Sigma regex, e.g. "(?im)",
 // or "" when it has none.

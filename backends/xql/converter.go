@@ -16,10 +16,47 @@ type converter struct {
 	rule    *ir.Rule
 	schema  *Schema
 	checked bool
+	// caseSensitive: the rule has a case-sensitive part, so its query
+	// runs under config case_sensitive = true (see caseSensitive).
+	caseSensitive bool
 }
 
 func (b *Backend) converter(r *ir.Rule) *converter {
-	return &converter{b: b, rule: r, schema: b.schema, checked: slices.Contains(r.Pipelines, "xdr-data")}
+	return &converter{b: b, rule: r, schema: b.schema, checked: slices.Contains(r.Pipelines, "xdr-data"), caseSensitive: caseSensitive(r)}
+}
+
+// caseSensitive reports whether a rule has a case-sensitive part: a cased
+// string or a regex without the i modifier (Sigma regexes are
+// case-sensitive). No Cortex page says whether config case_sensitive =
+// false also folds ~=; if it did, such a part would silently fold. Such a
+// rule is written under config case_sensitive = true, where nothing folds
+// unless a regex says (?i), and its case-insensitive parts are written as
+// (?i) regexes: the same under either reading.
+func caseSensitive(r *ir.Rule) bool {
+	found := false
+	check := func(m *ir.Match) bool {
+		switch v := m.Value.(type) {
+		case sigma.String:
+			found = v.Cased
+		case sigma.Regex:
+			found = !v.IgnoreCase
+		}
+		return !found
+	}
+	for _, q := range append(append([]ir.Expr(nil), r.Filters...), r.Queries...) {
+		if !ir.Inspect(q, check) {
+			return true
+		}
+	}
+	return false
+}
+
+// config is the query's first stage.
+func (x *converter) config() string {
+	if x.caseSensitive {
+		return "config case_sensitive = true"
+	}
+	return "config case_sensitive = false"
 }
 
 func (x *converter) dataset() string {
@@ -75,6 +112,51 @@ func (x *converter) fieldLabel(col string) string {
 		return "field " + col
 	}
 	return "Sigma field " + strings.Join(names, " or ") + " (xdr_data " + col + ")"
+}
+
+// prepare rewrites a condition before rendering: a comparison with an
+// IPv6 value (an IPv6 network, or text with a ':') on a column that has an
+// IPv6 sibling becomes "either column": whether the agent keeps such an
+// address in the IPv4-named column, the _v6 one or both is not
+// documented, and the or of both is right in every case. The walker then
+// guards each leaf on its own column.
+func (x *converter) prepare(e ir.Expr) ir.Expr {
+	if !x.checked {
+		return e
+	}
+	switch e := e.(type) {
+	case *ir.Match:
+		c, ok := x.schema.Columns[e.Field]
+		if !ok || c.IPv6 == "" || !isIPv6Value(e.Value) {
+			return e
+		}
+		return &ir.Or{Args: []ir.Expr{e, &ir.Match{Field: c.IPv6, Value: e.Value, Pos: e.Pos}}}
+	case *ir.Not:
+		return &ir.Not{Arg: x.prepare(e.Arg)}
+	case *ir.And:
+		return &ir.And{Args: x.prepareAll(e.Args)}
+	case *ir.Or:
+		return &ir.Or{Args: x.prepareAll(e.Args)}
+	}
+	return e
+}
+
+func (x *converter) prepareAll(args []ir.Expr) []ir.Expr {
+	out := make([]ir.Expr, len(args))
+	for i, a := range args {
+		out[i] = x.prepare(a)
+	}
+	return out
+}
+
+func isIPv6Value(v sigma.Value) bool {
+	switch v := v.(type) {
+	case sigma.CIDR:
+		return v.Prefix.Addr().Is6() && !v.Prefix.Addr().Is4In6()
+	case sigma.String:
+		return strings.Contains(valueText(v), ":")
+	}
+	return false
 }
 
 // alters are the alter stages defining the computed columns the queries

@@ -89,7 +89,7 @@ func checkQuery(schema *xql.Schema, q string) []string {
 		return []string{err.Error()}
 	}
 	for name := range alters {
-		if _, ok := schema.Computed[name]; !ok {
+		if _, ok := schema.Computed[name]; !ok && name != "config" {
 			out = append(out, "alter defines "+name+", which is not a computed column of the schema")
 		}
 	}

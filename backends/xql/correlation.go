@@ -45,13 +45,15 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, c.Fail(src.PosOf("correlation"), "xql: %v", err)
 	}
-	search, err := b.correlationSearch(c)
+	sensitive := correlationSensitive(c)
+	search, err := b.correlationSearch(c, sensitive)
 	if err != nil {
 		return nil, err
 	}
+	config := (&converter{caseSensitive: sensitive}).config()
 	stages := []string{
 		"// sigconv: tumbling " + span + " windows (bin _time span = " + span + "); events in neighbouring windows are not correlated",
-		"config case_sensitive = false",
+		config,
 	}
 	stages = append(stages, search...)
 	stages = append(stages, "bin _time span = "+span)
@@ -59,20 +61,34 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
 }
 
+// correlationSensitive reports whether any rule of a correlation has a
+// case-sensitive part; then all run under config case_sensitive = true.
+func correlationSensitive(c *backends.Correlation) bool {
+	for _, r := range c.Rules {
+		if caseSensitive(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // correlationSearch renders the stages that select and tag the events of
 // every referenced rule: the first rule's dataset and filter, the others
-// through union.
-func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
+// through union. All run under one case setting (case_sensitive = true
+// when any rule has a case-sensitive part); a union sub-query states it
+// again, since no Cortex page says whether it inherits the outer one.
+func (b *Backend) correlationSearch(c *backends.Correlation, sensitive bool) ([]string, error) {
 	var stages []string
 	for i, r := range c.Rules {
 		if !label.MatchString(c.Labels[i]) {
 			return nil, c.Fail(c.Source.Rules[i].Pos, "xql: rule reference %q cannot be used as a label", c.Labels[i])
 		}
 		x := b.converter(r)
+		x.caseSensitive = sensitive
 		d := x.dialect(false)
 		var parts []string
 		for _, q := range r.Queries {
-			f, err := d.RenderRule(r, q)
+			f, err := d.RenderRule(r, x.prepare(q))
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +104,7 @@ func (b *Backend) correlationSearch(c *backends.Correlation) ([]string, error) {
 		if i == 0 {
 			stages = append(stages, sub...)
 		} else {
-			stages = append(stages, "union ("+strings.Join(sub, " | ")+")")
+			stages = append(stages, "union ("+x.config()+" | "+strings.Join(sub, " | ")+")")
 		}
 	}
 	return stages, nil

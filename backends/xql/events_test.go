@@ -47,7 +47,7 @@ func computedColumns(t *testing.T, alters map[string]string, ev map[string]any) 
 	for name, expr := range alters {
 		c, ok := schema.Computed[name]
 		if !ok {
-			continue // a correlation's tags; not used here
+			continue // the config stage, a correlation's tags
 		}
 		want, _, err := queryParts("filter " + c.Expr)
 		if err != nil || want != expr {
@@ -95,6 +95,7 @@ func checkEvents(t *testing.T, rule string, withPipeline bool, pairs []eventPair
 		want := m.Match(p.sigma)
 		ev := computedColumns(t, alters, p.xdr)
 		for _, rd := range readings {
+			rd.sensitive = alters["config"] == "true"
 			if got := x.eval(ev, rd) == fTrue; got != want {
 				t.Errorf("%s: XQL says %v, Sigma %v (%s)\nquery: %s\nevent: %v", rd, got, want, p.name, qs[0], p.xdr)
 			}
@@ -308,5 +309,63 @@ func TestRefusedValues(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "case.yml:") {
 			t.Errorf("%s: error = %v, want a positioned error containing %q", tc.detection, err, tc.want)
 		}
+	}
+}
+
+// TestIPv6Columns: xdr_data has action_remote_ip and action_remote_ip_v6;
+// an IPv6 value is compared with both, so the query is right wherever the
+// agent keeps the address, also under "not".
+func TestIPv6Columns(t *testing.T) {
+	const head = "title: t\nlogsource:\n    category: network_connection\n    product: windows\ndetection:\n" +
+		"    sel:\n        Image|endswith: '\\x.exe'\n    local:\n        DestinationIp|cidr:\n            - '10.0.0.0/8'\n            - 'fe80::/10'\n" +
+		"    loop:\n        DestinationIp: '::1'\n"
+	pair := func(name, ip string, inV6 bool) eventPair {
+		x := map[string]any{"event_type": "ENUM.NETWORK", "agent_os_type": "ENUM.AGENT_OS_WINDOWS", "actor_process_image_path": `C:\\x.exe`}
+		s := eval.Event{"Image": `C:\\x.exe`}
+		if ip != "" {
+			s["DestinationIp"] = ip
+			if inV6 {
+				x["action_remote_ip_v6"] = ip
+			} else {
+				x["action_remote_ip"] = ip
+			}
+		}
+		return eventPair{name: name, sigma: s, xdr: x}
+	}
+	var events []eventPair
+	for _, inV6 := range []bool{false, true} {
+		events = append(events, pair("v4 inside", "10.1.2.3", false), pair("v4 outside", "8.8.8.8", false),
+			pair("v6 link-local", "fe80::1", inV6), pair("v6 global", "2001:db8::1", inV6), pair("v6 loopback", "::1", inV6), pair("no address", "", inV6))
+	}
+	for _, cond := range []string{"sel and not local", "sel and local", "sel and loop", "sel and not loop"} {
+		t.Run(cond, func(t *testing.T) { checkEvents(t, head+"    condition: "+cond+"\n", true, events) })
+	}
+}
+
+// TestCaseSensitiveParts: a rule with a case-sensitive part (cased, or a
+// Sigma regex without i) must keep its case whether or not config
+// case_sensitive = false folds ~=, and its other parts must stay
+// case-insensitive.
+func TestCaseSensitiveParts(t *testing.T) {
+	const head = "title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n"
+	var events []eventPair
+	for _, c := range []any{nil, "run -Enc abc", "run -enc abc", "RUN -ENC ABC"} {
+		for _, i := range []any{nil, `C:\\x\\PowerShell.EXE`, `c:\\x\\powershell.exe`, `C:\\x\\cmd.exe`} {
+			ev := map[string]any{}
+			if c != nil {
+				ev["CommandLine"] = c
+			}
+			if i != nil {
+				ev["Image"] = i
+			}
+			events = append(events, same(str(c)+" | "+str(i), ev))
+		}
+	}
+	for _, det := range []string{
+		"    sel:\n        CommandLine|cased|contains: ' -Enc '\n        Image|endswith: '\\powershell.exe'\n    condition: sel",
+		"    sel:\n        CommandLine|re: '-Enc\\s'\n    f:\n        Image|contains: 'CMD'\n    condition: sel and not f",
+		"    sel:\n        CommandLine|re|i: '-enc\\s'\n    f:\n        CommandLine|cased: 'RUN -ENC ABC'\n    condition: sel and not f",
+	} {
+		t.Run(det, func(t *testing.T) { checkEvents(t, head+det+"\n", false, events) })
 	}
 }

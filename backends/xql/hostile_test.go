@@ -15,7 +15,7 @@ import (
 // it matches.
 var hostile = []string{
 	`a"b`, `"`, `""""`, `a\`, `\`, `\\`, `a\\b`, `a|b`, `| dataset = x`, "a\nb", "a\r\nb", "\x00",
-	`a*b`, `*`, `a?b`, `?`, `" or x = "`, `"""`, `%x%`, `$x`, `@x`, "`x`", `C:\Windows\`, "é\u2013", `\"`, `//x`,
+	`a*b`, `*`, `a?b`, `?`, `" or x = "`, `"""`, `%x%`, `$x`, `@x`, "`x`", `C:\Windows\`, "é\u2013", `\"`, `//x`, "a\u2028b", "\u0085", "a\u2029",
 }
 
 // TestHostileValues renders every hostile value in every shape, reads the

@@ -41,7 +41,7 @@ func (x *converter) match(m *ir.Match) (textquery.Fragment, error) {
 	}
 	switch v := m.Value.(type) {
 	case sigma.String:
-		s, err := stringMatch(f, v)
+		s, err := stringMatch(f, v, x.caseSensitive)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -78,6 +78,9 @@ func (x *converter) match(m *ir.Match) (textquery.Fragment, error) {
 		if !isFieldName(v.Field) {
 			return fail("field name %q cannot be written in XQL", v.Field)
 		}
+		if x.caseSensitive {
+			return fail("fieldref in a rule with case-sensitive parts: such a rule runs under config case_sensitive = true, where F = G would compare case-sensitively")
+		}
 		return textquery.Atom(f + " = " + v.Field), nil
 	case sigma.Raw:
 		if x.checked && strings.HasPrefix(v.Text, "ENUM.") && x.schema.Enums[v.Text] == "" {
@@ -104,21 +107,25 @@ func boolText(b bool) string {
 // line break must never reach the query), '*' (a wildcard in "...") and
 // '?' (kept out of caution). Other values, '?' wildcards and cased values
 // become an anchored regular expression (~=), which says exactly the same.
-func stringMatch(f string, s sigma.String) (string, error) {
+// Under config case_sensitive = true (sensitive) the literal forms would
+// compare case-sensitively, so every value takes the regex form, whose
+// (?i) flag says its case.
+func stringMatch(f string, s sigma.String, sensitive bool) (string, error) {
 	if s.HasPlaceholders() {
 		return "", placeholderError(s)
 	}
 	shape, core := s.Shape()
-	if !s.Cased && literalSafe(s) {
+	if shape == sigma.ShapeAny && !s.Cased {
+		// '*' matches every value, the empty string included, but not a
+		// missing field.
+		return f + " != null", nil
+	}
+	if !s.Cased && !sensitive && literalSafe(s) {
 		switch shape {
 		case sigma.ShapeEqual:
 			return f + " = \"" + core + "\"", nil
 		case sigma.ShapeContains:
 			return f + " contains \"" + core + "\"", nil
-		case sigma.ShapeAny:
-			// '*' matches every value, the empty string included, but
-			// not a missing field.
-			return f + " != null", nil
 		case sigma.ShapeStartsWith, sigma.ShapePattern, sigma.ShapeEndsWith:
 			if onlyMultiWildcards(s) {
 				// "in" string lists accept '*' wildcards (Supported
@@ -161,6 +168,11 @@ func literalSafe(s sigma.String) bool {
 			if c == '"' || c == '*' || c == '?' || c < 0x20 || c == 0x7f {
 				return false
 			}
+		}
+		// How XQL lexes a raw Unicode line separator inside "..." is not
+		// documented; the regex form writes it as an escape.
+		if strings.ContainsAny(p.Text, "\u0085\u2028\u2029") {
+			return false
 		}
 		// A backslash right before the closing quote or before a '*'
 		// wildcard is a corner the documentation does not settle ("\*"

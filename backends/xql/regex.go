@@ -3,6 +3,7 @@ package xql
 import (
 	"fmt"
 	"regexp/syntax"
+	"strings"
 
 	"github.com/sigconv/sigconv/backends/textquery"
 	"github.com/sigconv/sigconv/sigma"
@@ -22,7 +23,58 @@ func regexValue(re sigma.Regex) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return textquery.RegexFlags(re) + "(?s:.*)(?:" + body + ")(?s:.*)", nil
+	body = textquery.SpellLineSeparators(body)
+	flags, body, err := leadingFlags(body)
+	if err != nil {
+		return "", err
+	}
+	if f := textquery.RegexFlags(re); f != "" {
+		flags = f[2:len(f)-1] + flags
+	}
+	if flags != "" {
+		flags = "(?" + flags + ")"
+	}
+	return flags + "(?s:.*)(?:" + body + ")(?s:.*)", nil
+}
+
+// leadingFlags takes a flag group such as (?i) off the start of a pattern,
+// so that it is written where the Cortex pages show flags: at the very
+// start of the pattern (inside the (?:...) wrapper RE2 would read it too,
+// but no Cortex page shows that). A flag group anywhere else is refused
+// for the same reason; scoped groups such as (?i:...) stay as written.
+func leadingFlags(pattern string) (flags, rest string, err error) {
+	inClass := false
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '\\':
+			i++
+		case c == '[' && !inClass:
+			inClass = true
+			if strings.HasPrefix(pattern[i+1:], "]") || strings.HasPrefix(pattern[i+1:], "^]") {
+				i += strings.IndexByte(pattern[i:], ']')
+			}
+		case c == ']' && inClass:
+			inClass = false
+		case c == '(' && !inClass && strings.HasPrefix(pattern[i:], "(?"):
+			j := i + 2
+			for j < len(pattern) && strings.IndexByte("imsU-", pattern[j]) >= 0 {
+				j++
+			}
+			if j == i+2 || j >= len(pattern) || pattern[j] != ')' {
+				continue
+			}
+			if i == 0 {
+				if strings.Contains(pattern[2:j], "-") {
+					return "", "", fmt.Errorf("regular expression turns flags off with %s; write the flags it sets only", pattern[:j+1])
+				}
+				flags, pattern = pattern[2:j], pattern[j+1:]
+				i = -1
+				continue
+			}
+			return "", "", fmt.Errorf("regular expression sets flags with %s after its start; Cortex documents flags only at the start of a pattern (use a scoped group such as (?i:...))", pattern[i:j+1])
+		}
+	}
+	return flags, pattern, nil
 }
 
 // re2Only refuses what RE2, the engine Cortex documents for its regex

@@ -36,6 +36,9 @@ type Column struct {
 	Prefixes map[string]string `json:"prefixes,omitempty"`
 	// Refuse lists values the column cannot be compared with exactly.
 	Refuse []Refusal `json:"refuse,omitempty"`
+	// IPv6 names the column xdr_data may keep IPv6 addresses in instead;
+	// an IPv6 value is compared with both (see converter.prepare).
+	IPv6 string `json:"ipv6,omitempty"`
 }
 
 // Refusal is a regexp over a Sigma value (wildcards written '*' and '?'),

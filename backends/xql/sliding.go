@@ -39,7 +39,8 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
 	}
-	search, err := b.correlationSearch(c)
+	sensitive := correlationSensitive(c)
+	search, err := b.correlationSearch(c, sensitive)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	}
 	stages := []string{
 		"// sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)",
-		"config case_sensitive = false",
+		(&converter{caseSensitive: sensitive}).config(),
 	}
 	stages = append(stages, search...)
 	if len(nonEmpty) > 0 {

@@ -9,7 +9,7 @@ import (
 	"github.com/sigconv/sigconv/backends/xql"
 )
 
-const legB = `union (dataset = xdr_data | filter event_type = ENUM.NETWORK and agent_os_type = ENUM.AGENT_OS_WINDOWS and action_remote_port = 8082 | alter sigconv_rule = "b"`
+const legB = `union (config case_sensitive = false | dataset = xdr_data | filter event_type = ENUM.NETWORK and agent_os_type = ENUM.AGENT_OS_WINDOWS and action_remote_port = 8082 | alter sigconv_rule = "b"`
 
 // Expected queries were checked by hand against the XQL reference pages
 // cited in sliding.go: windowcomp, row_number, lag, timestamp_diff,

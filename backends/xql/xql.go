@@ -93,6 +93,7 @@ func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 	d := x.dialect(multiline)
 	var out []string
 	for _, q := range r.Queries {
+		q = x.prepare(q)
 		filter, err := d.RenderRule(r, q)
 		if err != nil {
 			return nil, err
@@ -104,7 +105,7 @@ func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 
 // assemble builds the stages around the filter expression.
 func (x *converter) assemble(q ir.Expr, filter string, multiline bool) string {
-	stages := []string{"config case_sensitive = false", "dataset = " + x.dataset()}
+	stages := []string{x.config(), "dataset = " + x.dataset()}
 	stages = append(stages, x.alters(q)...)
 	stages = append(stages, "filter "+filter)
 	if fields := x.outputFields(); len(fields) > 0 {
@@ -144,7 +145,7 @@ func header(r *ir.Rule) string {
 	b.Grow(len(src.Title) + len(src.Description) + 64)
 	line := func(label, text string) {
 		b.WriteString(label)
-		b.WriteString(oneLine(text))
+		b.WriteString(commentSafe(oneLine(text)))
 		b.WriteByte('\n')
 	}
 	line("// Title: ", src.Title)
@@ -155,6 +156,13 @@ func header(r *ir.Rule) string {
 		line("// MITRE ATT&CK TTP ID: ", ttp)
 	}
 	return b.String()
+}
+
+// commentSafe folds "/*" in header text to "/ *": whether a block-comment
+// opener inside a // line comment starts a block comment is not
+// documented, and if it did the query after it would be commented out.
+func commentSafe(s string) string {
+	return strings.ReplaceAll(s, "/*", "/ *")
 }
 
 // oneLine folds white space runs into single spaces and trims the ends.

@@ -28,11 +28,16 @@ func convertDetection(t *testing.T, detection string) (string, error) {
 		return "", err
 	}
 	q := res.Output
-	const pre, post = "config case_sensitive = false | dataset = xdr_data | filter ", " | sort desc _time"
-	if !strings.HasPrefix(q, pre) || !strings.HasSuffix(q, post) {
+	const pre, post = " | dataset = xdr_data | filter ", " | sort desc _time"
+	// Rules with a case-sensitive part run under case_sensitive = true.
+	config := "config case_sensitive = false"
+	if strings.Contains(detection, "|re:") || strings.Contains(detection, "|cased") {
+		config = "config case_sensitive = true"
+	}
+	if !strings.HasPrefix(q, config+pre) || !strings.HasSuffix(q, post) {
 		t.Fatalf("unexpected query frame: %s", q)
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(q, pre), post), nil
+	return strings.TrimSuffix(strings.TrimPrefix(q, config+pre), post), nil
 }
 
 // Each expected filter was checked by hand against the XQL reference:
@@ -54,8 +59,13 @@ var constructs = []struct {
 	{"all is and", "    sel:\n        CommandLine|contains|all:\n            - a\n            - b\n    condition: sel", `CommandLine contains "a" and CommandLine contains "b"`},
 	{"pipemagic pipes", "    sel:\n        CommandLine|contains:\n            - '\\\\\\\\.\\\\pipe\\\\1.'\n            - '\\\\\\\\.\\\\pipe\\\\magic3301'\n    condition: sel",
 		`CommandLine contains "\\.\pipe\1." or CommandLine contains "\\.\pipe\magic3301"`},
+	{"case-sensitive rule: every part says its case", "    sel:\n        CommandLine|cased: 'AbC'\n        Image|endswith: '.exe'\n        ParentImage: '*'\n    condition: sel",
+		`CommandLine ~= "^AbC$" and Image ~= "(?i)^(?s:.*)\.exe$" and ParentImage != null`},
 	{"regex", "    sel:\n        CommandLine|re: '^a.*b$'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:^a.*b$)(?s:.*)"`},
 	{"regex ignorecase", "    sel:\n        CommandLine|re|i: 'abc'\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:abc)(?s:.*)"`},
+	{"regex leading flags hoisted", "    sel:\n        CommandLine|re: '(?i)abc'\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:abc)(?s:.*)"`},
+	{"regex leading flags merged", "    sel:\n        CommandLine|re|i: '(?s)a.c'\n    condition: sel", `CommandLine ~= "(?is)(?s:.*)(?:a.c)(?s:.*)"`},
+	{"regex scoped flags kept", "    sel:\n        CommandLine|re: 'a(?i:bc)'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:a(?i:bc))(?s:.*)"`},
 	{"regex with quote and escaped backslash", "    sel:\n        CommandLine|re: 'a\"b\\\\'\n    condition: sel", `CommandLine ~= "(?s:.*)(?:a\x{22}b\x{5c})(?s:.*)"`},
 	{"cidr v4", "    sel:\n        SourceIp|cidr: '10.0.0.0/8'\n    condition: sel", `SourceIp incidr "10.0.0.0/8"`},
 	{"cidr v6", "    sel:\n        SourceIp|cidr: 'fe80::/10'\n    condition: sel", `SourceIp incidr6 "fe80::/10"`},
@@ -73,6 +83,8 @@ var constructs = []struct {
 	{"trailing backslash", "    sel:\n        CommandLine|contains: 'C:\\Windows\\'\n    condition: sel", `CommandLine ~= "(?i)^(?s:.*)C:\x{5c}Windows\x{5c}(?s:.*)$"`},
 	{"backslash before wildcard", "    sel:\n        Image|startswith: 'C:\\Windows\\'\n    condition: sel", `Image ~= "(?i)^C:\x{5c}Windows\x{5c}(?s:.*)$"`},
 	{"newline", "    sel:\n        CommandLine: \"a\\nb\"\n    condition: sel", `CommandLine ~= "(?i)^a\x{a}b$"`},
+	{"line separator", "    sel:\n        CommandLine|contains: \"a\\u2028b\"\n    condition: sel", `CommandLine ~= "(?i)^(?s:.*)a\x{2028}b(?s:.*)$"`},
+	{"regex line separator", "    sel:\n        CommandLine|re|i: \"a\\u0085b\"\n    condition: sel", `CommandLine ~= "(?i)(?s:.*)(?:a\x{85}b)(?s:.*)"`},
 	{"pipe character stays in literal", "    sel:\n        CommandLine|contains: 'a | dataset = x'\n    condition: sel", `CommandLine contains "a | dataset = x"`},
 	{"not", "    sel:\n        CommandLine|contains: a\n    filter:\n        Image|endswith: '.exe'\n    condition: sel and not filter",
 		`CommandLine contains "a" and (Image = null or not (Image in ("*.exe")))`},
@@ -110,6 +122,9 @@ func TestUnsupportedConstructs(t *testing.T) {
 		{"field name", "    sel:\n        'a b': x\n    condition: sel", `field name "a b" cannot be written`},
 		{"placeholder", "    sel:\n        A|expand: '%servers%'\n    condition: sel", "unresolved placeholder %servers%"},
 		{"time part", "    sel:\n        T|hour: 3\n    condition: sel", "time-part modifier hour"},
+		{"look-ahead", "    sel:\n        A|re: 'a(?=b)'\n    condition: sel", "7:15: xql: regular expression is not RE2 syntax"},
+		{"back-reference", "    sel:\n        A|re: '(a)\\1'\n    condition: sel", "not RE2 syntax"},
+		{"flags after the start", "    sel:\n        A|re: 'a(?i)b'\n    condition: sel", "sets flags with (?i) after its start"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,5 +136,23 @@ func TestUnsupportedConstructs(t *testing.T) {
 				t.Errorf("error %q does not name the rule file", err)
 			}
 		})
+	}
+}
+
+// A "/*" in a header line is folded: a block comment opened inside a line
+// comment (an undocumented case) must not swallow the query.
+func TestHeaderBlockCommentOpener(t *testing.T) {
+	rule := "title: 'a /* b'\ndescription: 'x/**/y'\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        CommandLine: x\n    condition: sel\n"
+	f := sigma.ParseFile("case.yml", []byte(rule))
+	conv, err := backends.NewConverter(xql.New(), backends.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := conv.Convert(f.Documents[0].(*sigma.Rule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(res.Output, "/*") || !strings.Contains(res.Output, "// Title: a / * b\n// Description: x/ **/y\n") {
+		t.Errorf("header not folded:\n%s", res.Output)
 	}
 }

@@ -2,6 +2,7 @@ package xql_test
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,18 +26,27 @@ const (
 	fNull
 )
 
-// reading is one way XQL may treat a comparison with a null column: as
-// null (SQL/Kleene logic, so "not" of it is null and drops the row) or as
-// false.
-type reading struct{ nullIsFalse bool }
+// reading is one way XQL may behave where its documentation is silent: a
+// comparison with a null column is null (SQL/Kleene logic, so "not" of it
+// is null and drops the row) or false; config case_sensitive = false folds
+// ~= too, or leaves regexes to their own flags. sensitive is not a
+// reading but the query's config stage.
+type reading struct {
+	nullIsFalse, regexFolds bool
+	sensitive               bool
+}
 
-var readings = []reading{{false}, {true}}
+var readings = []reading{{false, false, false}, {true, false, false}, {false, true, false}, {true, true, false}}
 
 func (r reading) String() string {
+	s := "comparisons with null are null"
 	if r.nullIsFalse {
-		return "comparisons with null are false"
+		s = "comparisons with null are false"
 	}
-	return "comparisons with null are null"
+	if r.regexFolds {
+		s += ", case_sensitive = false folds ~="
+	}
+	return s
 }
 
 type xexpr interface {
@@ -125,22 +135,35 @@ func (e xcmp) eval(ev map[string]any, r reading) tri {
 	case "=", "!=":
 		eq := false
 		if arg.Kind == xqltok.String {
-			eq = glob(arg.Text).MatchString(s)
+			eq = glob(arg.Text, r.sensitive).MatchString(s)
 		} else {
 			eq = s == arg.Text || numEq(s, arg.Text)
 		}
 		return truth(eq == (e.op == "="))
 	case "contains":
+		if r.sensitive {
+			return truth(strings.Contains(s, arg.Text))
+		}
 		return truth(strings.Contains(strings.ToLower(s), strings.ToLower(arg.Text)))
 	case "in":
 		for _, a := range e.vals {
-			if (a.Kind == xqltok.String && glob(a.Text).MatchString(s)) || (a.Kind == xqltok.Word && a.Text == s) {
+			if (a.Kind == xqltok.String && glob(a.Text, r.sensitive).MatchString(s)) || (a.Kind == xqltok.Word && a.Text == s) {
 				return fTrue
 			}
 		}
 		return fFalse
 	case "~=":
-		return truth(regexp.MustCompile(arg.Text).MatchString(s))
+		pat := arg.Text
+		if r.regexFolds && !r.sensitive {
+			pat = "(?i)" + pat
+		}
+		return truth(regexp.MustCompile(pat).MatchString(s))
+	case "incidr", "incidr6":
+		// An address of the other family, or text that is no address,
+		// is not in the network.
+		pfx := netip.MustParsePrefix(arg.Text)
+		a, err := netip.ParseAddr(s)
+		return truth(err == nil && a.Is6() == (e.op == "incidr6") && pfx.Contains(a))
 	case ">", ">=", "<", "<=":
 		a, err1 := strconv.ParseFloat(s, 64)
 		b, err2 := strconv.ParseFloat(arg.Text, 64)
@@ -158,12 +181,16 @@ func numEq(a, b string) bool {
 	return err1 == nil && err2 == nil && x == y
 }
 
-func glob(pat string) *regexp.Regexp {
+func glob(pat string, sensitive bool) *regexp.Regexp {
 	parts := strings.Split(pat, "*")
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
 	}
-	return regexp.MustCompile("(?is)^" + strings.Join(parts, ".*") + "$")
+	flags := "(?is)"
+	if sensitive {
+		flags = "(?s)"
+	}
+	return regexp.MustCompile(flags + "^" + strings.Join(parts, ".*") + "$")
 }
 
 // xparser reads a filter expression.
@@ -305,8 +332,9 @@ func walk(e xexpr, anc []xexpr, f func(e xexpr, anc []xexpr)) {
 	}
 }
 
-// queryParts splits a one-line XQL query into its filter expression and
-// its alter assignments (name → expression).
+// queryParts splits an XQL query into its filter expression and its alter
+// assignments (name → expression); alters["config"] is the value of
+// config case_sensitive.
 func queryParts(q string) (filter string, alters map[string]string, err error) {
 	alters = map[string]string{}
 	toks, err := xqltok.Split(q)
@@ -343,6 +371,11 @@ func queryParts(q string) (filter string, alters map[string]string, err error) {
 				return "", nil, fmt.Errorf("two filter stages")
 			}
 			filter = join(st[1:])
+		case "config":
+			if join(st[1:]) != "case_sensitive = false" && join(st[1:]) != "case_sensitive = true" {
+				return "", nil, fmt.Errorf("unexpected config %v", st)
+			}
+			alters["config"] = st[3].Text
 		case "alter":
 			if len(st) < 4 || st[2].Text != "=" {
 				return "", nil, fmt.Errorf("unexpected alter %v", st)

@@ -82,7 +82,7 @@ const xsiamSchedule = 10 * time.Minute
 func (b *Backend) xsiamCorrelation(r *ir.Rule, queries []string) (string, error) {
 	src := r.Source
 	if src.Description == "" {
-		return "", sigma.Errorf(src.File, src.Pos, "xsiam-correlation: the rule has no description, which the alert needs")
+		return "", sigma.Errorf(src.File, src.Pos, "xsiam-correlation: the rule has no description, which the alert needs").WithReason(sigma.ReasonDeploy)
 	}
 	var plain []string
 	if r.Correlation != nil {
@@ -167,7 +167,7 @@ func mitreDefs(m *sigma.Meta) (map[string][]string, error) {
 	for _, tech := range att.Techniques {
 		if tech.Name == "" {
 			return nil, sigma.Errorf(m.File, m.PosOf("tags"),
-				"xsiam-correlation: mitre_defs names each technique, and sigconv's technique table (backends/attack/techniques.tsv) has no name for %s; add it", tech.ID)
+				"xsiam-correlation: mitre_defs names each technique, and sigconv's technique table (backends/attack/techniques.tsv) has no name for %s; add it", tech.ID).WithReason(sigma.ReasonDeploy)
 		}
 		for _, t := range tech.Tactics {
 			out[key(t)] = append(out[key(t)], tech.ID+" - "+tech.Name)

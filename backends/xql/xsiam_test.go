@@ -185,7 +185,7 @@ func TestXSIAMCorrelationOfCorrelation(t *testing.T) {
 func TestXSIAMCorrelationRefuses(t *testing.T) {
 	for name, c := range map[string]struct{ from, to, want string }{
 		"no description":         {"description: d\n", "", ":1:1: xsiam-correlation: the rule has no description"},
-		"technique without name": {"attack.t1055", "attack.t1001", ":5:1: xsiam-correlation: mitre_defs names each technique"},
+		"technique without name": {"attack.t1055", "attack.t1554", ":5:1: xsiam-correlation: mitre_defs names each technique"},
 		"unknown technique":      {"attack.t1055", "attack.t1999", ":5:1: ATT&CK technique T1999"},
 	} {
 		t.Run(name, func(t *testing.T) {

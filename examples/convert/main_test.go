@@ -11,9 +11,18 @@ func TestRun(t *testing.T) {
 	if err := run(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"==== xql", "==== kql", "==== spl", "magic3301"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+	got := out.String()
+	for _, want := range []string{
+		"==== xql: Certutil download\n", "==== kql: Outbound 8080\n", "==== spl: Certutil download then outbound 8080\n",
+		`agent_hostname = "BUILD01"`, // the filter reaches the XQL rule
+		"| union (",                  // XQL correlation
+		"multisearch",                // SPL correlation
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
 		}
+	}
+	if n := strings.Count(got, "===="); n != 9 {
+		t.Errorf("%d results, want 3 documents x 3 targets:\n%s", n, got)
 	}
 }

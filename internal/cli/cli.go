@@ -15,12 +15,13 @@ import (
 const usage = `sigconv converts Sigma rules to Cortex XQL, Microsoft KQL and Splunk SPL.
 
 Usage:
-  sigconv check PATH...
+  sigconv check [-q] [--exclude GLOB]... [--filter FILE]... PATH...
   sigconv convert -t TARGET [-p PIPELINE]... [-f FORMAT] [-o FILE|DIR] [-s|--skip-unsupported]
-                  [--without-pipeline] [--json] [--filter FILE]...
+                  [--without-pipeline] [--json] [--filter FILE]... [--exclude GLOB]...
                   [--correlation-method sliding|tumbling] PATH...
   sigconv list targets|pipelines|formats
   sigconv test [-update] [--targets LIST] [--junit FILE] [-v] DIR...
+  sigconv serve [--addr 127.0.0.1:8080] [--export DIR]
   sigconv version
   sigconv help [COMMAND]
 
@@ -41,13 +42,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch cmd {
 	case "check":
-		return runCheck(rest, stdout, stderr)
+		return runCheck(rest, stdin, stdout, stderr)
 	case "convert":
-		return runConvert(rest, stdout, stderr)
+		return runConvert(rest, stdin, stdout, stderr)
 	case "list":
 		return runList(rest, stdout, stderr)
 	case "test":
 		return runTest(rest, stdout, stderr)
+	case "serve":
+		return runServe(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version())
 		return 0

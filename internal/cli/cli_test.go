@@ -117,7 +117,7 @@ func TestConvertJSONContract(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want one JSON line per rule, got %d:\n%s", len(lines), out)
 	}
-	keys := []string{"path", "id", "title", "target", "pipelines", "format", "queries", "error"}
+	keys := []string{"path", "id", "title", "target", "pipelines", "format", "queries", "output", "error"}
 	for i, l := range lines {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
@@ -137,6 +137,7 @@ func TestConvertJSONContract(t *testing.T) {
 		Target    string
 		Pipelines []string
 		Queries   []string
+		Output    string
 		Error     *struct {
 			Message      string
 			Line, Column int
@@ -149,6 +150,9 @@ func TestConvertJSONContract(t *testing.T) {
 	}
 	if bad.Error == nil || bad.Error.Line != 3 || bad.Error.Column != 5 || len(bad.Queries) != 0 {
 		t.Errorf("failed rule line wrong: %s", lines[1])
+	}
+	if !strings.HasPrefix(good.Output, "// Title: Good\n") || !strings.Contains(good.Output, good.Queries[0]) || bad.Output != "" {
+		t.Errorf("output must be the formatted text: %q / %q", good.Output, bad.Output)
 	}
 	if strings.Join(good.Pipelines, ",") != "xdr-data" {
 		t.Errorf("pipelines = %v", good.Pipelines)

@@ -10,8 +10,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/backends"
-	"github.com/sigconv/sigconv/collection"
-	"github.com/sigconv/sigconv/diag"
+	"github.com/sigconv/sigconv/driver"
 	"github.com/sigconv/sigconv/pipeline"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -23,6 +22,7 @@ var convertFlags = flagSpec{
 		"-f": "format", "--format": "format",
 		"-o": "output", "--output": "output",
 		"--filter":             "filter",
+		"--exclude":            "exclude",
 		"--correlation-method": "correlation-method",
 	},
 	bools: map[string]string{
@@ -32,7 +32,9 @@ var convertFlags = flagSpec{
 	},
 }
 
-// jsonResult is one line of --json output: the CLI's contract.
+// jsonResult is one line of --json (and -f json) output: the CLI's
+// contract. A file with errors has a line of its own, with empty id and
+// title and its first error.
 type jsonResult struct {
 	Path      string     `json:"path"`
 	ID        string     `json:"id"`
@@ -41,6 +43,7 @@ type jsonResult struct {
 	Pipelines []string   `json:"pipelines"`
 	Format    string     `json:"format"`
 	Queries   []string   `json:"queries"`
+	Output    string     `json:"output"`
 	Error     *jsonError `json:"error"`
 }
 
@@ -50,15 +53,7 @@ type jsonError struct {
 	Column  int    `json:"column"`
 }
 
-// outcome is the conversion of one document, kept in input order.
-type outcome struct {
-	path string
-	meta *sigma.Meta
-	res  *backends.Result
-	err  error
-}
-
-func runConvert(args []string, stdout, stderr io.Writer) int {
+func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a, err := convertFlags.parse(args)
 	if err == nil && a.value("target") == "" {
 		err = errors.New("missing -t TARGET")
@@ -70,15 +65,20 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigconv convert: %v\n\n%s", err, usage)
 		return 2
 	}
+	asJSON := jsonOutput(a)
 	conv, err := newConverter(a)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	paths, err := ruleFiles(a.paths)
+	set, err := loadSet(a.paths, a.values["filter"], a.values["exclude"], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
-		return 2
+		return loadExit(err)
+	}
+	if set.Count(driver.Options{}) == 0 {
+		fmt.Fprintf(stderr, "sigconv convert: %v (the files hold no detection or correlation rule)\n", noRulesError(a.paths))
+		return 1
 	}
 	out := stdout
 	outDir := outputDir(a.value("output"))
@@ -91,30 +91,82 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
+	return convertSet(a, conv, set, asJSON, out, outDir, stderr)
+}
+
+// jsonOutput reports whether results are JSON lines: --json, or -f json,
+// which is the same contract with the target's default format.
+func jsonOutput(a *parsedArgs) bool {
+	if a.value("format") == "json" {
+		a.values["format"] = nil
+		return true
+	}
+	return a.bools["json"]
+}
+
+// convertSet converts a resolved set and writes the results (to out, or
+// one file per rule file under outDir), errors and the closing line, and
+// returns the exit status.
+func convertSet(a *parsedArgs, conv *backends.Converter, set *driver.Set, asJSON bool, out io.Writer, outDir string, stderr io.Writer) int {
+	for _, d := range set.Resolution.Warnings() {
+		fmt.Fprintln(stderr, d.Error())
+	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	filterPaths, err := ruleFiles(a.values["filter"])
-	if err != nil {
-		fmt.Fprintln(stderr, "sigconv convert:", err)
-		return 2
-	}
-	outcomes, invalid := convertFiles(conv, loadFiles(paths), loadFiles(filterPaths), stderr)
-	var failed int
+	opt := driver.Options{}
+	prog := startProgress(stderr, set.Count(opt))
+	opt.Done = prog.add
+	var tally tally
+	var kept []driver.Result // for -o DIR, which groups by rule file
+	p := &printer{w: w, stderr: stderr, conv: conv, asJSON: asJSON}
+	set.Each(conv, opt, func(r driver.Result) {
+		tally.add(r)
+		if outDir != "" {
+			kept = append(kept, r)
+			return
+		}
+		p.print(r)
+	})
+	prog.end()
 	if outDir != "" {
-		if failed, err = writeDir(outDir, conv, outcomes, a.bools["json"], stderr); err != nil {
+		if err := writeDir(outDir, conv, kept, asJSON, stderr); err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
 			return 2
 		}
-	} else {
-		failed = report(w, stderr, conv, outcomes, a.bools["json"])
 	}
-	if len(outcomes) > 1 || failed > 0 {
-		fmt.Fprintln(stderr, summary(outcomes, failed))
+	if tally.total > 1 || tally.failed() > 0 {
+		fmt.Fprintln(stderr, tally.summary())
 	}
-	if invalid > 0 || (failed > 0 && !a.bools["skip"]) {
+	if tally.reasons[string(sigma.ReasonInvalid)] > 0 || (tally.failed() > 0 && !a.bools["skip"]) {
 		return 1
 	}
 	return 0
+}
+
+// printer writes results as the standard output shows them: formatted
+// outputs separated by a blank line, or one JSON line each; errors go to
+// stderr.
+type printer struct {
+	w, stderr io.Writer
+	conv      *backends.Converter
+	asJSON    bool
+	written   bool
+}
+
+func (p *printer) print(r driver.Result) {
+	if r.Err != nil {
+		fmt.Fprintln(p.stderr, r.Err.Error())
+	}
+	switch {
+	case p.asJSON:
+		writeJSON(p.w, p.conv, r)
+	case r.Err == nil:
+		if p.written {
+			fmt.Fprintln(p.w)
+		}
+		p.written = true
+		fmt.Fprintln(p.w, r.Output())
+	}
 }
 
 func newConverter(a *parsedArgs) (*backends.Converter, error) {
@@ -141,107 +193,20 @@ func newConverter(a *parsedArgs) (*backends.Converter, error) {
 	return backends.NewConverter(b, opt)
 }
 
-// job is one document to convert.
-type job struct {
-	rule *sigma.Rule
-	corr *sigma.Correlation
-}
-
-// convertFiles converts every rule and correlation of the files in
-// parallel, in file order. Filters (from the paths or --filter) apply to
-// the rules they name; rules that a correlation uses are only printed when
-// the correlation says generate: true. Invalid documents are reported on
-// stderr and counted, never converted.
-func convertFiles(conv *backends.Converter, files, filterFiles []*sigma.File, stderr io.Writer) ([]outcome, int) {
-	invalid := 0
-	report := func(diags sigma.ErrorList) {
-		for _, d := range diags {
-			if d.Severity == sigma.SeverityError {
-				fmt.Fprintln(stderr, d.Error())
-				invalid++
-			}
-		}
-	}
-	for _, f := range append(append([]*sigma.File(nil), files...), filterFiles...) {
-		report(f.Diags)
-	}
-	coll, diags := collection.New(append(append([]*sigma.File(nil), files...), filterFiles...))
-	report(diags)
-	report(coll.CheckFilters())
-	var jobs []job
-	var docs []outcome
-	for _, f := range files {
-		for _, doc := range f.Documents {
-			switch d := doc.(type) {
-			case *sigma.Rule:
-				if !coll.Generated(d) {
-					continue
-				}
-				jobs = append(jobs, job{rule: d})
-			case *sigma.Correlation:
-				jobs = append(jobs, job{corr: d})
-			default:
-				continue
-			}
-			docs = append(docs, outcome{path: f.Path, meta: doc.Metadata()})
-		}
-	}
-	prog := startProgress(stderr, len(jobs))
-	parallel(len(jobs), func(i int) {
-		docs[i].res, docs[i].err = runJob(conv, coll, jobs[i])
-		prog.add()
-	})
-	prog.end()
-	return docs, invalid
-}
-
-func runJob(conv *backends.Converter, coll *collection.Collection, j job) (*backends.Result, error) {
-	if j.rule != nil {
-		return conv.ConvertFiltered(j.rule, coll.FiltersFor(j.rule))
-	}
-	rules, err := coll.CorrelationRules(j.corr)
-	if err != nil {
-		return nil, err // already positioned; counted as a correlation failure
-	}
-	return conv.ConvertCorrelation(j.corr, rules, coll.FiltersFor)
-}
-
-// report writes the outcomes in order and returns how many failed.
-func report(w io.Writer, stderr io.Writer, conv *backends.Converter, outcomes []outcome, asJSON bool) int {
-	failed := 0
-	first := true
-	for _, o := range outcomes {
-		if o.err != nil {
-			failed++
-			fmt.Fprintln(stderr, o.err.Error())
-		}
-		if asJSON {
-			writeJSON(w, conv, o)
-			continue
-		}
-		if o.err == nil {
-			if !first {
-				fmt.Fprintln(w)
-			}
-			first = false
-			fmt.Fprintln(w, o.res.Output)
-		}
-	}
-	return failed
-}
-
-func writeJSON(w io.Writer, conv *backends.Converter, o outcome) {
+func writeJSON(w io.Writer, conv *backends.Converter, r driver.Result) {
+	m := r.Meta()
 	j := jsonResult{
-		Path: o.path, ID: o.meta.ID, Title: o.meta.Title, Target: conv.Backend().Name(),
+		Path: r.Path, ID: m.ID, Title: m.Title, Target: conv.Backend().Name(),
 		Pipelines: conv.PipelineNames(), Format: conv.Format(), Queries: []string{},
 	}
 	if j.Pipelines == nil {
 		j.Pipelines = []string{}
 	}
-	if o.err != nil {
-		j.Error = toJSONError(o.err)
+	if r.Err != nil {
+		j.Error = toJSONError(r.Err)
 	} else {
-		j.Queries = o.res.Queries
+		j.Queries = r.Queries()
+		j.Output = r.Output()
 	}
 	line, _ := backends.MarshalJSON(j)
 	io.WriteString(w, line+"\n")
@@ -255,39 +220,52 @@ func toJSONError(err error) *jsonError {
 	return &jsonError{Message: err.Error()}
 }
 
+// tally counts results for the closing line: every result is either
+// converted or failed for one reason, so the counts add up to the
+// results (documents, and files with errors).
+type tally struct {
+	total, converted int
+	reasons          map[string]int
+}
+
+func (t *tally) add(r driver.Result) {
+	t.total++
+	if r.Err == nil {
+		t.converted++
+		return
+	}
+	if t.reasons == nil {
+		t.reasons = map[string]int{}
+	}
+	reason := string(r.Reason())
+	if reason == "" {
+		reason = "other"
+	}
+	t.reasons[reason]++
+}
+
+func (t *tally) failed() int { return t.total - t.converted }
+
 // summary is the human closing line: how many rules converted and why the
 // others failed, by reason, most frequent first.
-func summary(outcomes []outcome, failed int) string {
-	line := fmt.Sprintf("converted %d of %d rules", len(outcomes)-failed, len(outcomes))
-	if failed == 0 {
+func (t *tally) summary() string {
+	line := fmt.Sprintf("converted %d of %d rules", t.converted, t.total)
+	if t.failed() == 0 {
 		return line
 	}
-	counts := map[string]int{}
-	for _, o := range outcomes {
-		if o.err != nil {
-			counts[reasonOf(o.err)]++
-		}
-	}
 	var reasons []string
-	for r := range counts {
+	for r := range t.reasons {
 		reasons = append(reasons, r)
 	}
 	sort.Slice(reasons, func(i, j int) bool {
-		if counts[reasons[i]] != counts[reasons[j]] {
-			return counts[reasons[i]] > counts[reasons[j]]
+		if t.reasons[reasons[i]] != t.reasons[reasons[j]] {
+			return t.reasons[reasons[i]] > t.reasons[reasons[j]]
 		}
 		return reasons[i] < reasons[j]
 	})
 	parts := make([]string, len(reasons))
 	for i, r := range reasons {
-		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
+		parts[i] = fmt.Sprintf("%d %s", t.reasons[r], r)
 	}
-	return fmt.Sprintf("%s (%d failed: %s)", line, failed, strings.Join(parts, ", "))
-}
-
-func reasonOf(err error) string {
-	if r := diag.ReasonOf(err); r != "" {
-		return string(r)
-	}
-	return "other"
+	return fmt.Sprintf("%s (%d failed: %s)", line, t.failed(), strings.Join(parts, ", "))
 }

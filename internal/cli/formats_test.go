@@ -3,6 +3,8 @@ package cli_test
 import (
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,5 +34,22 @@ func TestSentinelRuleOneDocumentPerRule(t *testing.T) {
 	want := []string{"7c6febf4-6483-42ac-91b8-8073cd4b62b9", "64975234-01cd-4a61-8bc4-d53da07ba8d2", "67808ff2-efbe-4183-bd55-e7d957c5cba9"}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("documents have ids %v, want %v", ids, want)
+	}
+}
+
+// -o DIR names the deployable formats' files as they are deployed: API
+// bodies .json, ES correlation searches .conf.
+func TestDeployableFormatsOutputDir(t *testing.T) {
+	for _, c := range []struct{ target, format, ext string }{
+		{"xql", "xsiam-correlation", ".json"}, {"kql", "defender-detection", ".json"}, {"spl", "es-correlation", ".conf"},
+	} {
+		dir := t.TempDir()
+		code, _, errs := run("convert", "-t", c.target, "-f", c.format, "-o", dir, "../../rules/windows/process_creation")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.format, code, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "proc_creation_win_pipemagic_pipe_cmdline"+c.ext)); err != nil {
+			t.Errorf("%s: %v", c.format, err)
+		}
 	}
 }

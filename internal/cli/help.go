@@ -28,26 +28,33 @@ func version() string {
 // commandHelp is each command's help: usage, what it does, then its flags
 // one line each. "sigconv CMD --help" prints it.
 var commandHelp = map[string]string{
-	"check": `usage: sigconv check PATH...
+	"check": `usage: sigconv check [flags] PATH...
 
-Parses and validates Sigma rules, filters and correlations; prints every
+Parses and validates Sigma rules, filters and correlations (references and
+duplicate ids resolved across all PATHs, as convert does); prints every
 error and warning as path:line:col: message. Exit 1 on an error.
+PATH - reads one YAML stream from standard input.
 
-  -h, --help   this help
+      --exclude GLOB   skip files and directories whose name or path matches; repeatable
+      --filter FILE    a Sigma meta-filter file (or directory) to check with the rules; repeatable
+  -q, --quiet          print errors only, no warnings
+  -h, --help           this help
 `,
 	"convert": `usage: sigconv convert -t TARGET [flags] PATH...
 
 Converts the rules under each PATH (a file, or a directory searched for
-*.yml and *.yaml) to the target's query language, in input order.
+*.yml and *.yaml; directories starting with "." are skipped; - reads one
+YAML stream from standard input) to the target's query language, in input order.
 
   -t, --target TARGET        xql, kql or spl (aliases: sigconv list targets)
   -p, --pipeline NAME|FILE   a built-in pipeline of the target, or a pipeline YAML file; repeatable
   -f, --format FORMAT        output format of the target (sigconv list formats)
-  -o, --output FILE|DIR      write to FILE, or one file per rule into an existing directory DIR
+  -o, --output FILE|DIR      write to FILE, or one file per rule file into DIR (existing, or ending in /)
   -s, --skip-unsupported     exit 0 when rules fail to convert (errors are still printed)
       --without-pipeline     use the rules' own field names, no pipeline
       --json                 one JSON object per rule and line (the documented contract)
       --filter FILE          a Sigma meta-filter file (or directory) to apply; repeatable
+      --exclude GLOB         skip files and directories whose name or path matches; repeatable
       --correlation-method sliding|tumbling
                              correlation windows: sliding (default; exactly "within the
                              timespan") or tumbling (fixed buckets of the timespan)

@@ -14,8 +14,8 @@ func TestCommandHelp(t *testing.T) {
 		cmd   string
 		flags []string
 	}{
-		{"check", []string{"-h, --help"}},
-		{"convert", []string{"-t, --target TARGET", "-p, --pipeline NAME|FILE", "-f, --format FORMAT", "-o, --output FILE|DIR", "-s, --skip-unsupported", "--without-pipeline", "--json", "--filter FILE", "--correlation-method sliding|tumbling", "-h, --help"}},
+		{"check", []string{"--exclude GLOB", "--filter FILE", "-q, --quiet", "-h, --help"}},
+		{"convert", []string{"-t, --target TARGET", "-p, --pipeline NAME|FILE", "-f, --format FORMAT", "-o, --output FILE|DIR", "-s, --skip-unsupported", "--without-pipeline", "--json", "--filter FILE", "--exclude GLOB", "--correlation-method sliding|tumbling", "-h, --help"}},
 		{"test", []string{"-update", "--targets LIST", "--junit FILE", "-v, --verbose", "-h, --help"}},
 		{"list", []string{"-h, --help"}},
 	} {

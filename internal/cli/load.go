@@ -1,50 +1,46 @@
 package cli
 
 import (
-	"os"
-	"runtime"
-	"sync"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
 
-	"github.com/sigconv/sigconv/sigma"
+	"github.com/sigconv/sigconv/driver"
 )
 
-// parallel runs f(i) for i in [0,n) on GOMAXPROCS workers. Callers write
-// results into slots indexed by i, so output order never depends on
-// scheduling.
-func parallel(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
+// loadSet is the first half that check and convert share: expand the
+// paths (skipping .-directories and --exclude globs, once per file, "-"
+// for stdin), read and parse them, and resolve them with the filter files.
+func loadSet(paths, filterPaths, exclude []string, stdin io.Reader) (*driver.Set, error) {
+	opt := driver.ExpandOptions{Exclude: exclude}
+	files, err := driver.Expand(paths, opt)
+	if err != nil {
+		return nil, err
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
+	if len(files) == 0 {
+		return nil, noRulesError(paths)
 	}
-	for i := 0; i < n; i++ {
-		next <- i
+	filters, err := driver.Expand(filterPaths, opt)
+	if err != nil {
+		return nil, err
 	}
-	close(next)
-	wg.Wait()
+	return driver.Resolve(driver.Read(files, stdin), driver.Read(filters, stdin)), nil
 }
 
-// loadFiles reads and parses rule files in parallel, in input order. An
-// unreadable file becomes a File holding one error.
-func loadFiles(paths []string) []*sigma.File {
-	out := make([]*sigma.File, len(paths))
-	parallel(len(paths), func(i int) {
-		data, err := os.ReadFile(paths[i])
-		if err != nil {
-			out[i] = &sigma.File{Path: paths[i], Diags: sigma.ErrorList{sigma.Errorf(paths[i], sigma.Pos{}, "%v", err)}}
-			return
-		}
-		out[i] = sigma.ParseFile(paths[i], data)
-	})
-	return out
+func isYAML(path string) bool { return driver.IsYAML(path) }
+
+// errNoRules is a path that holds no rule: exit 1, not a usage error.
+var errNoRules = errors.New("no rules found")
+
+func noRulesError(paths []string) error {
+	return fmt.Errorf("%w in %s", errNoRules, strings.Join(paths, ", "))
+}
+
+// loadExit is the exit status of a failed loadSet.
+func loadExit(err error) int {
+	if errors.Is(err, errNoRules) {
+		return 1
+	}
+	return 2
 }

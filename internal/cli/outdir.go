@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/driver"
 )
 
 // outputDir returns the directory of "-o DIR": an existing directory, or
@@ -28,15 +29,20 @@ func outputDir(o string) string {
 
 // extensions name the files of "-o DIR" by target and format, as the
 // content is deployed: Sentinel analytics rules are YAML files, Splunk
-// saved searches a .conf file.
+// saved searches and ES correlation searches .conf files, API bodies
+// (XSIAM correlation rules, Defender custom detections) JSON files. The
+// test of -o DIR fails when a registered format has none.
 var extensions = map[string]string{
-	"kql/default":       ".kql",
-	"kql/plain":         ".kql",
-	"kql/sentinel-rule": ".yaml",
-	"spl/default":       ".spl",
-	"spl/savedsearches": ".conf",
-	"xql/default":       ".xql",
-	"xql/plain":         ".xql",
+	"kql/default":            ".kql",
+	"kql/plain":              ".kql",
+	"kql/sentinel-rule":      ".yaml",
+	"kql/defender-detection": ".json",
+	"spl/default":            ".spl",
+	"spl/savedsearches":      ".conf",
+	"spl/es-correlation":     ".conf",
+	"xql/default":            ".xql",
+	"xql/plain":              ".xql",
+	"xql/xsiam-correlation":  ".json",
 }
 
 // outputExt is the file extension for the converter's output.
@@ -59,44 +65,46 @@ func outputExt(conv *backends.Converter, asJSON bool) string {
 // of the file in it as the standard output would show them; a file none
 // of whose documents converted gets no output file. Two rule files with
 // the same name would overwrite each other's output, so that is an error
-// before anything is written. It returns how many documents failed.
-func writeDir(dir string, conv *backends.Converter, outcomes []outcome, asJSON bool, stderr io.Writer) (int, error) {
+// before anything is written. Errors go to stderr as usual.
+func writeDir(dir string, conv *backends.Converter, results []driver.Result, asJSON bool, stderr io.Writer) error {
 	ext := outputExt(conv, asJSON)
 	var order []string
-	groups := map[string][]outcome{}
+	groups := map[string][]driver.Result{}
 	owner := map[string]string{} // output name -> rule file
-	for _, o := range outcomes {
-		if _, seen := groups[o.path]; !seen {
-			order = append(order, o.path)
-			name := strings.TrimSuffix(filepath.Base(o.path), filepath.Ext(o.path)) + ext
+	for _, r := range results {
+		if _, seen := groups[r.Path]; !seen {
+			order = append(order, r.Path)
+			name := strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path)) + ext
 			if prev, dup := owner[name]; dup {
-				return 0, fmt.Errorf("-o %s: rule files %s and %s would both be written to %s; convert them separately", dir, prev, o.path, filepath.Join(dir, name))
+				return fmt.Errorf("-o %s: rule files %s and %s would both be written to %s; convert them separately", dir, prev, r.Path, filepath.Join(dir, name))
 			}
-			owner[name] = o.path
+			owner[name] = r.Path
 		}
-		groups[o.path] = append(groups[o.path], o)
+		groups[r.Path] = append(groups[r.Path], r)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return err
 	}
-	failed := 0
-	for _, p := range order {
+	for _, path := range order {
 		var buf bytes.Buffer
-		failed += report(&buf, stderr, conv, groups[p], asJSON)
-		if buf.Len() == 0 || (asJSON && allFailed(groups[p])) {
+		p := &printer{w: &buf, stderr: stderr, conv: conv, asJSON: asJSON}
+		for _, r := range groups[path] {
+			p.print(r)
+		}
+		if buf.Len() == 0 || (asJSON && allFailed(groups[path])) {
 			continue
 		}
-		name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) + ext
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ext
 		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
-			return failed, err
+			return err
 		}
 	}
-	return failed, nil
+	return nil
 }
 
-func allFailed(os []outcome) bool {
-	for _, o := range os {
-		if o.err == nil {
+func allFailed(rs []driver.Result) bool {
+	for _, r := range rs {
+		if r.Err == nil {
 			return false
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	_ "github.com/sigconv/sigconv/backends/all"
-	"github.com/sigconv/sigconv/diag"
+	"github.com/sigconv/sigconv/driver"
 	"github.com/sigconv/sigconv/internal/corpus"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -35,15 +35,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var rules []*sigma.Rule
-	for _, f := range files {
-		for _, d := range sigma.ParseFile(f.Path, f.Data).Documents {
-			if r, ok := d.(*sigma.Rule); ok {
-				rules = append(rules, r)
-			}
-		}
+	srcs := make([]driver.Source, len(files))
+	for i, f := range files {
+		srcs[i] = driver.Source{Path: f.Path, Data: f.Data}
 	}
-	fmt.Printf("Corpus: %d rule files, %d rules (%s).\n\n", len(files), len(rules), strings.Join(corpus.Converted, ", "))
+	set := driver.Resolve(driver.Parse(srcs...), nil)
+	rules := 0
+	for _, f := range set.Files {
+		rules += len(f.Rules())
+	}
+	fmt.Printf("Corpus: %d rule files, %d rules (%s).\n\n", len(files), rules, strings.Join(corpus.Converted, ", "))
 	fmt.Println("| target | pipeline | converted | failed | failures by reason |")
 	fmt.Println("| --- | --- | ---: | ---: | --- |")
 	for _, name := range backends.Names() {
@@ -53,7 +54,7 @@ func run() error {
 			if err != nil {
 				return err
 			}
-			line(name, opt, conv, rules)
+			line(name, opt, conv, set)
 		}
 	}
 	return nil
@@ -68,25 +69,31 @@ func options(b backends.Backend) []backends.Options {
 	return append(out, backends.Options{WithoutPipeline: true})
 }
 
-func line(target string, opt backends.Options, conv *backends.Converter, rules []*sigma.Rule) {
-	ok := 0
+// line converts the set as the CLI does and counts the detection rules
+// (the table is about rules; files with errors are not counted).
+func line(target string, opt backends.Options, conv *backends.Converter, set *driver.Set) {
+	ok, failed := 0, 0
 	reasons := map[string]int{}
-	for _, r := range rules {
-		if _, err := conv.Convert(r); err != nil {
-			reason := string(diag.ReasonOf(err))
-			if reason == "" {
-				reason = "other"
-			}
-			reasons[reason]++
-			continue
+	set.Each(conv, driver.Options{EveryRule: true}, func(r driver.Result) {
+		if _, isRule := r.Doc.(*sigma.Rule); !isRule {
+			return
 		}
-		ok++
-	}
+		if r.Err == nil {
+			ok++
+			return
+		}
+		failed++
+		reason := string(r.Reason())
+		if reason == "" {
+			reason = "other"
+		}
+		reasons[reason]++
+	})
 	pipeline := strings.Join(opt.Pipelines, ", ")
 	if opt.WithoutPipeline {
 		pipeline = "(none)"
 	}
-	fmt.Printf("| %s | %s | %d | %d | %s |\n", target, pipeline, ok, len(rules)-ok, byCount(reasons))
+	fmt.Printf("| %s | %s | %d | %d | %s |\n", target, pipeline, ok, failed, byCount(reasons))
 }
 
 func byCount(m map[string]int) string {

@@ -1,4 +1,4 @@
-package eval_test
+package sigmago_test
 
 import (
 	"bytes"
@@ -13,22 +13,23 @@ import (
 	"strings"
 	"testing"
 
-	sigmago "github.com/bradleyjkemp/sigma-go"
+	sgo "github.com/bradleyjkemp/sigma-go"
 	"github.com/bradleyjkemp/sigma-go/evaluator"
 
 	"github.com/sigconv/sigconv/eval"
+	"github.com/sigconv/sigconv/interop/sigmago"
 	"github.com/sigconv/sigconv/sigma"
 )
 
-const corpus = "../../shared/corpus/sigmahq"
+const corpus = "../../../shared/corpus/sigmahq"
 
 func TestToSigmaGoRoundTrip(t *testing.T) {
 	r := rule(t, "    sel:\n        Image|endswith: '\\cmd.exe'\n        CommandLine|contains|all: [' /c ', 'whoami']\n    _hidden:\n        User: x\n    condition: 1 of them")
-	g, err := eval.ToSigmaGo(r)
+	g, err := sigmago.To(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := eval.FromSigmaGo("back.yml", g)
+	back, err := sigmago.From("back.yml", g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,18 +56,18 @@ func TestToSigmaGoRefuses(t *testing.T) {
 		"    s:\n        C: null\n    condition: s",
 		"    s:\n        C|windash|contains|all: [' -a', ' -b']\n    condition: s",
 	} {
-		if _, err := eval.ToSigmaGo(rule(t, det)); !errors.Is(err, eval.ErrNotExpressible) {
+		if _, err := sigmago.To(rule(t, det)); !errors.Is(err, sigmago.ErrNotExpressible) {
 			t.Errorf("%q: err %v, want ErrNotExpressible", det, err)
 		}
 	}
 }
 
 func TestFromSigmaGoKeepsSigmaMeaning(t *testing.T) {
-	g, err := sigmago.ParseRule([]byte("title: t\nlogsource:\n    product: windows\ndetection:\n    s:\n        Image: '*\\cmd.exe'\n    condition: s\n"))
+	g, err := sgo.ParseRule([]byte("title: t\nlogsource:\n    product: windows\ndetection:\n    s:\n        Image: '*\\cmd.exe'\n    condition: s\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := eval.FromSigmaGo("g.yml", g)
+	r, err := sigmago.From("g.yml", g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestSigmaGoCrossCheck(t *testing.T) {
 			continue
 		}
 		native.check(t, r, regressionEvents(t, dir))
-		g, err := eval.ToSigmaGo(r)
+		g, err := sigmago.To(r)
 		if err != nil {
 			refused[reason(err)]++
 			continue
@@ -149,8 +150,8 @@ func TestSigmaGoCrossCheck(t *testing.T) {
 // reason shortens a refusal to its construct, for grouping.
 func reason(err error) string {
 	msg := err.Error()
-	if i := strings.Index(msg, eval.ErrNotExpressible.Error()+": "); i >= 0 {
-		msg = msg[i+len(eval.ErrNotExpressible.Error())+2:]
+	if i := strings.Index(msg, sigmago.ErrNotExpressible.Error()+": "); i >= 0 {
+		msg = msg[i+len(sigmago.ErrNotExpressible.Error())+2:]
 	}
 	for _, cut := range []string{" \"", " '", " (", " on ", " of "} {
 		if i := strings.Index(msg, cut); i > 0 {
@@ -226,7 +227,7 @@ func (n *nativeCheck) check(t *testing.T, r *sigma.Rule, events []eval.Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := sigmago.ParseRule(data)
+	g, err := sgo.ParseRule(data)
 	if err != nil {
 		n.parseErrs++
 		n.lines = append(n.lines, fmt.Sprintf("%s: sigma-go cannot parse it: %v", r.File, err))
@@ -267,4 +268,26 @@ func (n *nativeCheck) log(t *testing.T) {
 	for _, l := range n.lines {
 		t.Logf("native: %s", l)
 	}
+}
+
+// rule parses a one-rule document whose detection block is det.
+func rule(t *testing.T, det string) *sigma.Rule {
+	t.Helper()
+	src := "title: t\nlogsource:\n    product: windows\ndetection:\n" + det
+	f := sigma.ParseFile("t.yml", []byte(src))
+	if err := f.Diags.Err(); err != nil {
+		t.Fatalf("parse: %v\n%s", err, src)
+	}
+	return f.Rules()[0]
+}
+
+func event(t *testing.T, js string) eval.Event {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(js))
+	d.UseNumber()
+	var ev eval.Event
+	if err := d.Decode(&ev); err != nil {
+		t.Fatalf("event %s: %v", js, err)
+	}
+	return ev
 }

@@ -1,4 +1,9 @@
-package eval
+// Package sigmago adapts between sigma-go's rule type
+// (github.com/bradleyjkemp/sigma-go, the matcher many Go shops already
+// run) and this project's model, so content can move between the two and
+// the two matchers can be compared on the rules both can express. It is
+// its own package so that sigma-go stays out of the sigconv binary.
+package sigmago
 
 import (
 	"errors"
@@ -6,25 +11,20 @@ import (
 	"sort"
 	"strings"
 
-	sigmago "github.com/bradleyjkemp/sigma-go"
+	sgo "github.com/bradleyjkemp/sigma-go"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigconv/sigconv/sigma"
 	"github.com/sigconv/sigconv/sigma/cond"
 )
 
-// This file adapts between sigma-go's rule type (github.com/bradleyjkemp/
-// sigma-go, the matcher many Go shops already run) and this project's
-// model, so content can move between the two and the two matchers can be
-// compared on the rules both can express.
-
-// ErrNotExpressible wraps the reasons ToSigmaGo refuses a rule: sigma-go
+// ErrNotExpressible wraps the reasons To refuses a rule: sigma-go
 // v0.6.6 has no wildcards, escapes, keywords, null, exists, fieldref,
 // cased, neq, placeholders or time parts, and one modifier chain per
 // field matcher.
 var ErrNotExpressible = errors.New("not expressible in sigma-go")
 
-// FromSigmaGo converts a sigma-go rule into this project's model. The
+// From converts a sigma-go rule into this project's model. The
 // rule's fields are rebuilt as a YAML document and parsed by sigma.ParseFile,
 // so every value gets this project's meaning (wildcards, escapes and all
 // modifiers), which is the meaning the rule's author wrote in Sigma.
@@ -32,7 +32,7 @@ var ErrNotExpressible = errors.New("not expressible in sigma-go")
 // original file; name is used as the file name in diagnostics.
 // Legacy aggregations ("| count() > 5") have no place in the model and
 // are refused.
-func FromSigmaGo(name string, r sigmago.Rule) (*sigma.Rule, error) {
+func From(name string, r sgo.Rule) (*sigma.Rule, error) {
 	doc, err := sigmaGoDocument(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -83,7 +83,7 @@ func (m mapping) addString(key, v string) error {
 	return m.add(key, v)
 }
 
-func sigmaGoDocument(r sigmago.Rule) (*yaml.Node, error) {
+func sigmaGoDocument(r sgo.Rule) (*yaml.Node, error) {
 	doc := newMapping()
 	var errs []error
 	errs = append(errs, doc.addString("title", r.Title), doc.addString("id", r.ID))
@@ -111,7 +111,7 @@ func sigmaGoDocument(r sigmago.Rule) (*yaml.Node, error) {
 	return doc.n, errors.Join(errs...)
 }
 
-func logsourceNode(l sigmago.Logsource) *yaml.Node {
+func logsourceNode(l sgo.Logsource) *yaml.Node {
 	m := newMapping()
 	m.addString("category", l.Category)
 	m.addString("product", l.Product)
@@ -123,7 +123,7 @@ func logsourceNode(l sigmago.Logsource) *yaml.Node {
 	return m.n
 }
 
-func detectionNode(d sigmago.Detection) (*yaml.Node, error) {
+func detectionNode(d sgo.Detection) (*yaml.Node, error) {
 	m := newMapping()
 	names := make([]string, 0, len(d.Searches))
 	for n := range d.Searches {
@@ -156,7 +156,7 @@ func detectionNode(d sigmago.Detection) (*yaml.Node, error) {
 	return m.n, nil
 }
 
-func searchNode(s sigmago.Search) (*yaml.Node, error) {
+func searchNode(s sgo.Search) (*yaml.Node, error) {
 	if s.Keywords != nil {
 		n := &yaml.Node{}
 		return n, n.Encode(s.Keywords)
@@ -193,7 +193,7 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// ToSigmaGo converts a rule of this project's model into a sigma-go rule
+// To converts a rule of this project's model into a sigma-go rule
 // that means the same thing under sigma-go's evaluator, or fails with an
 // error wrapping ErrNotExpressible naming the first construct sigma-go
 // cannot express. Values are written the way sigma-go reads them:
@@ -201,31 +201,31 @@ func sortedKeys(m map[string]any) []string {
 // contains/startswith/endswith modifier for the wildcard shape; "1 of"
 // and "all of" are expanded to explicit identifiers, because sigma-go's
 // "them" would include names starting with '_'.
-func ToSigmaGo(r *sigma.Rule) (sigmago.Rule, error) {
-	out := sigmago.Rule{
+func To(r *sigma.Rule) (sgo.Rule, error) {
+	out := sgo.Rule{
 		Title: r.Title, ID: r.ID, Status: r.Status, Description: r.Description,
 		Author: r.Author, Level: r.Level, References: r.References, Tags: r.Tags,
-		Logsource: sigmago.Logsource{
+		Logsource: sgo.Logsource{
 			Category: r.LogSource.Category, Product: r.LogSource.Product,
 			Service: r.LogSource.Service, Definition: r.LogSource.Definition,
 		},
 	}
 	for _, rel := range r.Related {
-		out.Related = append(out.Related, sigmago.RelatedRule{ID: rel.ID, Type: rel.Type})
+		out.Related = append(out.Related, sgo.RelatedRule{ID: rel.ID, Type: rel.Type})
 	}
-	out.Detection.Searches = map[string]sigmago.Search{}
+	out.Detection.Searches = map[string]sgo.Search{}
 	for _, s := range r.Detection.Searches {
 		gs, err := toSigmaGoSearch(s)
 		if err != nil {
-			return sigmago.Rule{}, fmt.Errorf("%s: search %s: %w", r.File, s.Name, err)
+			return sgo.Rule{}, fmt.Errorf("%s: search %s: %w", r.File, s.Name, err)
 		}
 		out.Detection.Searches[s.Name] = gs
 	}
 	for _, c := range r.Detection.Conditions {
 		text := conditionText(r, c.Expr)
-		gc, err := sigmago.ParseCondition(text)
+		gc, err := sgo.ParseCondition(text)
 		if err != nil {
-			return sigmago.Rule{}, fmt.Errorf("%s: condition %q: %w: sigma-go cannot parse %q: %v", r.File, c.Text, ErrNotExpressible, text, err)
+			return sgo.Rule{}, fmt.Errorf("%s: condition %q: %w: sigma-go cannot parse %q: %v", r.File, c.Text, ErrNotExpressible, text, err)
 		}
 		out.Detection.Conditions = append(out.Detection.Conditions, gc)
 	}
@@ -236,10 +236,10 @@ func notExpressible(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrNotExpressible, fmt.Sprintf(format, args...))
 }
 
-func toSigmaGoSearch(s *sigma.Search) (sigmago.Search, error) {
-	var out sigmago.Search
+func toSigmaGoSearch(s *sigma.Search) (sgo.Search, error) {
+	var out sgo.Search
 	for _, g := range s.Groups {
-		var em sigmago.EventMatcher
+		var em sgo.EventMatcher
 		for _, it := range g.Items {
 			fm, err := toSigmaGoItem(it)
 			if err != nil {
@@ -252,8 +252,8 @@ func toSigmaGoSearch(s *sigma.Search) (sigmago.Search, error) {
 	return out, nil
 }
 
-func toSigmaGoItem(it *sigma.Item) (sigmago.FieldMatcher, error) {
-	fm := sigmago.FieldMatcher{Field: it.Field}
+func toSigmaGoItem(it *sigma.Item) (sgo.FieldMatcher, error) {
+	fm := sgo.FieldMatcher{Field: it.Field}
 	switch {
 	case it.Field == "":
 		return fm, notExpressible("keyword search")
@@ -379,4 +379,9 @@ func conditionText(r *sigma.Rule, e cond.Expr) string {
 		return "(" + strings.Join(names, op) + ")"
 	}
 	return ""
+}
+
+// kindName names a value's type for messages: "regex", "number", ….
+func kindName(v sigma.Value) string {
+	return strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", v), "sigma."))
 }

@@ -1,0 +1,4 @@
+package playground
+
+// ParseDiagnostic is parseDiagnostic for the external tests.
+var ParseDiagnostic = parseDiagnostic
