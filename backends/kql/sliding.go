@@ -33,16 +33,14 @@ func (b *Backend) sliding(c *backends.Correlation, legs []leg, timeCol, span str
 		return nil, err
 	}
 	var stages, sortBy, prevs, conds []string
-	var nonEmpty []string
+	if w := nonEmptyGroups(c); w != "" {
+		stages = append(stages, w)
+	}
 	for _, g := range c.GroupBy {
 		col := backends.GroupColumn(g.Name)
-		nonEmpty = append(nonEmpty, "isnotempty("+col+")")
 		sortBy = append(sortBy, col+" asc")
 		prevs = append(prevs, "sigconv_prev_"+strings.TrimPrefix(col, "sigconv_")+" = prev("+col+")")
 		conds = append(conds, "sigconv_prev_"+strings.TrimPrefix(col, "sigconv_")+" == "+col)
-	}
-	if len(nonEmpty) > 0 {
-		stages = append(stages, "where "+strings.Join(nonEmpty, " and "))
 	}
 	sortBy = append(sortBy, timeCol+" asc")
 	stages = append(stages, "sort by "+strings.Join(sortBy, ", "))
@@ -64,4 +62,18 @@ func groupNote(c *backends.Correlation) string {
 		names = append(names, g.Name)
 	}
 	return " with the same " + strings.Join(names, ", ")
+}
+
+// nonEmptyGroups is the where stage that drops events with an empty group
+// value ("" or null: isnotempty), which the specification does not
+// correlate with each other; "" without group-by.
+func nonEmptyGroups(c *backends.Correlation) string {
+	var parts []string
+	for _, g := range c.GroupBy {
+		parts = append(parts, "isnotempty("+backends.GroupColumn(g.Name)+")")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "where " + strings.Join(parts, " and ")
 }

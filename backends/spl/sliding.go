@@ -35,14 +35,12 @@ func sliding(c *backends.Correlation, span string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cols, nonEmpty []string
+	var cols []string
 	for _, g := range c.GroupBy {
-		col := backends.GroupColumn(g.Name)
-		cols = append(cols, col)
-		nonEmpty = append(nonEmpty, "isnotnull("+col+") AND "+col+"!=\"\"")
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
-	if len(nonEmpty) > 0 {
-		stages = append(stages, "where "+strings.Join(nonEmpty, " AND "))
+	if w := nonEmptyGroups(c); w != "" {
+		stages = append(stages, w)
 	}
 	by := ""
 	if len(cols) > 0 {
@@ -67,4 +65,19 @@ func groupNote(c *backends.Correlation) string {
 		names = append(names, g.Name)
 	}
 	return " with the same " + strings.Join(names, ", ")
+}
+
+// nonEmptyGroups is the where stage that drops events with a null or
+// empty group value, which the specification does not correlate with
+// each other (stats drops null groups, not ""); "" without group-by.
+func nonEmptyGroups(c *backends.Correlation) string {
+	var parts []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		parts = append(parts, "isnotnull("+col+") AND "+col+"!=\"\"")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "where " + strings.Join(parts, " AND ")
 }

@@ -44,11 +44,9 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cols, nonEmpty []string
+	var cols []string
 	for _, g := range c.GroupBy {
-		col := backends.GroupColumn(g.Name)
-		cols = append(cols, col)
-		nonEmpty = append(nonEmpty, col+" != null and to_string("+col+") != \"\"")
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
 	by := ""
 	if len(cols) > 0 {
@@ -59,8 +57,8 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 		(&converter{caseSensitive: sensitive}).config(),
 	}
 	stages = append(stages, search...)
-	if len(nonEmpty) > 0 {
-		stages = append(stages, "filter "+strings.Join(nonEmpty, " and "))
+	if f := nonEmptyGroups(c); f != "" {
+		stages = append(stages, f)
 	}
 	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
 	stages = append(stages,
@@ -81,4 +79,19 @@ func groupNote(c *backends.Correlation) string {
 		names = append(names, g.Name)
 	}
 	return " with the same " + strings.Join(names, ", ")
+}
+
+// nonEmptyGroups is the filter stage that drops events with a null or
+// empty group value, which the specification does not correlate with
+// each other; "" without group-by.
+func nonEmptyGroups(c *backends.Correlation) string {
+	var parts []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		parts = append(parts, col+" != null and to_string("+col+") != \"\"")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "filter " + strings.Join(parts, " and ")
 }
