@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/sigconv/sigconv/backends/all"
@@ -92,8 +93,8 @@ func TestConvertOrderAndResults(t *testing.T) {
 	}
 	files := driver.Parse(driver.Source{Path: "set.yml", Data: []byte(set)}, driver.Source{Path: "broken.yml", Data: []byte(broken)})
 	s := driver.Resolve(files, nil)
-	done := 0
-	results := s.Convert(conv, driver.Options{Done: func() { done++ }})
+	var done atomic.Int64 // Done runs on the workers
+	results := s.Convert(conv, driver.Options{Done: func() { done.Add(1) }})
 	var got []string
 	for _, r := range results {
 		got = append(got, r.Path+":"+r.Meta().Title+":"+string(r.Reason()))
@@ -103,8 +104,8 @@ func TestConvertOrderAndResults(t *testing.T) {
 	if want := "set.yml:B:unsupported logsource set.yml:C: broken.yml::invalid rule"; strings.Join(got, " ") != want {
 		t.Errorf("results = %s\nwant      %s", strings.Join(got, " "), want)
 	}
-	if done != len(results) || s.Count(driver.Options{}) != len(results) {
-		t.Errorf("Done called %d times, Count %d, for %d results", done, s.Count(driver.Options{}), len(results))
+	if int(done.Load()) != len(results) || s.Count(driver.Options{}) != len(results) {
+		t.Errorf("Done called %d times, Count %d, for %d results", done.Load(), s.Count(driver.Options{}), len(results))
 	}
 	var d *sigma.Diagnostic
 	if !errors.As(results[2].Err, &d) || d.Pos != (sigma.Pos{Line: 5, Column: 21}) {

@@ -44,6 +44,15 @@ type Diagnostic struct {
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 	Warning bool   `json:"warning,omitempty"` // the CLI's "warning: " messages; the rest are errors
+	// Related are positions named inside the message, such as the failing
+	// rule in a correlation's error, for the editor to highlight too.
+	Related []Position `json:"related,omitempty"`
+}
+
+// Position is a line and column of the editor's text.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
 }
 
 // Convert converts the request's text exactly as
@@ -79,7 +88,10 @@ func Convert(req Request) Result {
 	return res
 }
 
-var positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(DocName) + `:(\d+):(\d+): (.*)$`)
+var (
+	positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(DocName) + `:(\d+):(\d+): (.*)$`)
+	inner      = regexp.MustCompile(regexp.QuoteMeta(DocName) + `:(\d+):(\d+): `)
+)
 
 // parseDiagnostic reads one `path:line:col: message` line (the CLI's
 // documented error form); lines without a position keep their text.
@@ -93,5 +105,11 @@ func parseDiagnostic(line string) Diagnostic {
 		d.Message = strings.TrimPrefix(line, DocName+": ")
 	}
 	d.Warning = strings.HasPrefix(d.Message, "warning: ")
+	for _, m := range inner.FindAllStringSubmatch(d.Message, -1) {
+		var p Position
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Column, _ = strconv.Atoi(m[2])
+		d.Related = append(d.Related, p)
+	}
 	return d
 }

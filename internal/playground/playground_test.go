@@ -2,6 +2,7 @@ package playground_test
 
 import (
 	"bytes"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestBrokenRulePositions(t *testing.T) {
 		t.Fatalf("status %d, output %q", got.Status, got.Output)
 	}
 	want := playground.Diagnostic{Line: 7, Column: 21, Message: `unknown modifier "containz"; did you mean "contains"?`}
-	if len(got.Diagnostics) != 1 || got.Diagnostics[0] != want {
+	if len(got.Diagnostics) != 1 || !reflect.DeepEqual(got.Diagnostics[0], want) {
 		t.Fatalf("diagnostics %+v, want [%+v]", got.Diagnostics, want)
 	}
 }
@@ -116,9 +117,30 @@ func TestWarningsKeptApart(t *testing.T) {
 		`rule.yml: warning: no position`:                                   {Message: "warning: no position", Warning: true},
 		`sigconv convert: unknown target "x"`:                              {Message: `sigconv convert: unknown target "x"`},
 	} {
-		if got := playground.ParseDiagnostic(line); got != want {
+		if got := playground.ParseDiagnostic(line); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: %+v, want %+v", line, got, want)
 		}
+	}
+}
+
+// A correlation's error names the failing rule's position: the editor
+// highlights it too.
+func TestRelatedPositions(t *testing.T) {
+	text := playground.PipeMagicText()
+	got := playground.Convert(playground.Request{Target: "kql", Pipelines: []string{"sentinel-windows"}, Text: text})
+	lines := strings.Split(text, "\n")
+	var found bool
+	for _, d := range got.Diagnostics {
+		if strings.HasPrefix(d.Message, "correlation pipemagic_pipe_and_loopback: rule pipemagic_loopback_8082 fails: rule.yml:") {
+			found = true
+			// The position is the network rule's logsource in the joined text.
+			if len(d.Related) != 1 || strings.TrimSpace(lines[d.Related[0].Line-1]) != "category: network_connection" {
+				t.Errorf("related %+v", d.Related)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no correlation error: %+v", got.Diagnostics)
 	}
 }
 

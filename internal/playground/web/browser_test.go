@@ -291,7 +291,44 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("output for a broken rule: %q", got)
 	}
 
+	// A pipeline picked instead of the default: as `-p sentinel-windows`,
+	// where the network rule (and so the correlation) fails; the lines named
+	// by the errors, inside messages too, are highlighted.
 	p.paste(playground.PipeMagicText())
+	p.pick("target", "kql")
+	n := p.conversions()
+	p.do("picking sentinel-windows", chromedp.Evaluate[chromedp.Void](`(() => {
+		const box = (name) => document.querySelector('#pipelines input[value="' + name + '"]');
+		box('defender-xdr').checked = false;
+		box('sentinel-windows').checked = true;
+		box('sentinel-windows').dispatchEvent(new Event('change'));
+	})()`))
+	p.waitConverted(n)
+	var out, errs bytes.Buffer
+	if code := cli.Main([]string{"convert", "-t", "kql", "-p", "sentinel-windows", "../../../rules"}, strings.NewReader(""), &out, &errs); code != 1 {
+		t.Fatalf("CLI exit %d, want 1", code)
+	}
+	if got := p.text("#output"); got != out.String() {
+		t.Errorf("kql sentinel-windows: the page shows\n%s\nthe CLI prints\n%s", got, out.String())
+	}
+	want := map[string]bool{}
+	for _, d := range playground.Convert(playground.Request{Target: "kql", Pipelines: []string{"sentinel-windows"}, Text: playground.PipeMagicText()}).Diagnostics {
+		want[fmt.Sprint(d.Line)] = d.Line > 0
+		for _, r := range d.Related {
+			want[fmt.Sprint(r.Line)] = true
+		}
+	}
+	got := eval[[]string](p, `[...document.querySelectorAll('#backdrop .line.error')].map(e => e.dataset.line)`)
+	if len(got) < 2 {
+		t.Errorf("highlighted lines %v: want the correlation's and the failing rule's", got)
+	}
+	for _, l := range got {
+		if !want[l] {
+			t.Errorf("line %s highlighted; the errors name %v", l, want)
+		}
+	}
+
+	p.pick("target", "xql")
 	measure(t, p)
 	shot(t, p)
 }

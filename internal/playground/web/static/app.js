@@ -137,6 +137,8 @@
     const items = res.diagnostics.map((d) => {
       const li = document.createElement('li');
       if (d.warning) li.classList.add('warning');
+      // Positions named inside the message (a correlation's failing rule) are marked too.
+      for (const r of d.related || []) (d.warning ? warningLines : errorLines).add(r.line);
       if (d.line > 0) {
         (d.warning ? warningLines : errorLines).add(d.line);
         li.textContent = `rule.yml:${d.line}:${d.column}: ${d.message}`;
