@@ -127,6 +127,10 @@ type Result struct {
 	Rule    *ir.Rule // the processed rule
 	Queries []string // one per condition, as the backend rendered them
 	Output  string   // the queries packaged in the chosen format
+	// Warnings are what the output cannot say exactly although it is
+	// right for what it says (a tumbling correlation window); the CLI
+	// prints them on stderr.
+	Warnings sigma.ErrorList
 }
 
 // Convert lowers, processes and renders one rule. It never panics: an

@@ -75,6 +75,9 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if err := checkCondition(in); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}
+	if err := c.checkScheduled(in); err != nil {
+		return nil, classify(err, sigma.ReasonCorrelation)
+	}
 	var lowered []*ir.Rule
 	for i, r := range rules {
 		lr, processed, err := c.process(r, filtersFor)
@@ -108,7 +111,14 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Rule: synthetic, Queries: queries, Output: out}, nil
+	res = &Result{Rule: synthetic, Queries: queries, Output: out}
+	if in.Method == Tumbling {
+		// The specification asks backends to warn when they cannot
+		// express a feature exactly; the query's first line says it too.
+		span, _ := SpanText(corr.Timespan)
+		res.Warnings = append(res.Warnings, sigma.Warnf(corr.File, corr.TypePos, "tumbling %s windows (--correlation-method tumbling): events within %s of each other that fall into neighbouring windows are not correlated", span, span))
+	}
+	return res, nil
 }
 
 // process lowers a rule, applies its meta-filters, then the pipelines,

@@ -101,3 +101,44 @@ func TestCorrelationRuleFails(t *testing.T) {
 		t.Fatalf("err = %v, want prefix %q", err, want)
 	}
 }
+
+// Scheduled formats search a range not aligned to the windows: only
+// conditions that a partial window cannot satisfy falsely are accepted.
+func TestCorrelationScheduled(t *testing.T) {
+	formats := []struct{ target, pipeline, format string }{
+		{"kql", "sentinel-asim", "sentinel-rule"},
+		{"spl", "", "savedsearches"},
+		{"spl", "", "es-correlation"},
+		{"xql", "", "xsiam-correlation"},
+	}
+	cases := []struct{ corr, want string }{
+		{"type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {lt: 3}", "case.yml:29:17: "},
+		{"type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 1, lte: 3}", "condition lte could hold on such a part alone"},
+		{"type: value_avg\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 3}", "a value_avg condition could hold"},
+		{"type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 3}", "a value_sum condition could hold"},
+		{"type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: a and not b", "a condition over rule names that more matched rules can make false"},
+		{"type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 3}", ""},
+		{"type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m", ""},
+	}
+	for _, f := range formats {
+		opt := backends.Options{Format: f.format, CorrelationMethod: "tumbling"}
+		if f.pipeline != "" {
+			opt.Pipelines = []string{f.pipeline}
+		}
+		conv := converter(t, f.target, opt)
+		for _, tc := range cases {
+			doc := backendtest.CorrelationRules + "title: corr\nid: 0e5a6b8e-0000-4000-8000-000000000001\ndescription: d\ncorrelation:\n    " + tc.corr + "\n"
+			_, err := backendtest.Last(t, conv, doc)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("%s %s: %q: %v", f.target, f.format, tc.corr, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "runs on a schedule")):
+				t.Errorf("%s %s: %q: err = %v, want %q", f.target, f.format, tc.corr, err, tc.want)
+			}
+		}
+	}
+	// The query formats take every condition.
+	if _, err := backendtest.Last(t, converter(t, "spl", backends.Options{CorrelationMethod: "tumbling"}), backendtest.CorrelationRules+"title: corr\ncorrelation:\n    "+cases[0].corr+"\n"); err != nil {
+		t.Errorf("default format: %v", err)
+	}
+}

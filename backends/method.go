@@ -2,6 +2,7 @@ package backends
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/sigma"
@@ -54,7 +55,7 @@ func (c *Correlation) CheckSlidingPair(target string) error {
 	span, _ := SpanText(src.Timespan)
 	optIn := fmt.Sprintf("use --correlation-method tumbling for fixed %s windows (events in neighbouring windows are then not correlated)", span)
 	if src.Type != sigma.Temporal {
-		return c.Fail(src.TypePos, "%s: a sliding window is rendered exactly only for temporal correlations of two rules; for this %s correlation %s", target, src.Type, optIn)
+		return c.Fail(src.TypePos, "%s: a sliding window is rendered exactly only for temporal correlations of two rules and event_count correlations of one rule with a gt or gte condition; for this %s correlation %s", target, src.Type, optIn)
 	}
 	if len(c.Rules) != 2 {
 		return c.Fail(src.TypePos, "%s: a sliding window is rendered exactly only for temporal correlations of two rules; this one has %d; %s", target, len(c.Rules), optIn)
@@ -95,4 +96,40 @@ func (c *Correlation) bothRulesOnly() bool {
 		return true
 	}
 	return holds(2) && !holds(1)
+}
+
+// SlidingCount checks the other shape rendered in sliding form: an
+// event_count correlation of one rule with one gt or gte condition, and
+// returns N, the number of events that must lie within the timespan. Its
+// events, sorted per group by time, hold N within the timespan exactly
+// when some event and the one N-1 places before it in the same group are
+// at most the timespan apart (the events between them are in the
+// window too, and the last of any N such events is such an event).
+// One rule only: an event two rules match would be counted twice.
+func (c *Correlation) SlidingCount(target string) (int, error) {
+	src := c.Source
+	span, _ := SpanText(src.Timespan)
+	optIn := fmt.Sprintf("use --correlation-method tumbling for fixed %s windows (events in neighbouring windows are then not correlated)", span)
+	if len(c.Rules) != 1 {
+		return 0, c.Fail(src.TypePos, "%s: a sliding event_count is rendered exactly only over one rule (an event several rules match would be counted once per rule); %s", target, optIn)
+	}
+	if len(src.Condition) != 1 || !src.Condition[0].Op.IsLower() {
+		pos := src.ConditionPos
+		if len(src.Condition) > 0 {
+			pos = src.Condition[0].Pos
+		}
+		return 0, c.Fail(pos, "%s: a sliding event_count is rendered exactly only with one gt or gte condition; %s", target, optIn)
+	}
+	cc := src.Condition[0]
+	n := math.Ceil(cc.Value)
+	if cc.Op == sigma.OpGT && n == cc.Value {
+		n++
+	}
+	if n < 1 {
+		n = 1
+	}
+	if n > 10000 {
+		return 0, c.Fail(cc.Pos, "%s: a sliding event_count looks back N-1 events; %v is beyond what the targets' windows hold (10,000); %s", target, n, optIn)
+	}
+	return int(n), nil
 }

@@ -105,6 +105,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 		by += ", " + backends.GroupColumn(g.Name)
 	}
 	agg[0] += by
+	if w := nonEmptyGroups(c); w != "" {
+		agg = append([]string{w}, agg...)
+	}
 	note := "// sigconv: tumbling " + span + " windows (bin(" + timeCol + ", " + span + ")); events in neighbouring windows are not correlated"
 	return []string{note + "\n" + search + "\n| " + strings.Join(agg, "\n| ")}, nil
 }

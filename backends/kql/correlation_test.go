@@ -48,34 +48,41 @@ var correlationCases = []struct {
 }{
 	{"event_count", "defender-xdr", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 10}",
 		legA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName
+| where isnotempty(sigconv_Computer)
 | summarize event_count = count() by bin(Timestamp, 10m), sigconv_Computer
 | where event_count >= 10`},
 	{"event_count sentinel", "sentinel-asim", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {eq: 3}",
 		`imProcessCreate | where TargetProcessCommandLine contains @"x" | extend sigconv_rule = @"a", sigconv_Computer = DvcHostname
+| where isnotempty(sigconv_Computer)
 | summarize event_count = count() by bin(TimeGenerated, 10m), sigconv_Computer
 | where event_count == 3`},
 	{"value_count", "defender-xdr", "type: value_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 1h\n    condition: {field: User, gt: 3}",
 		`union
     (` + legA + userA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName, sigconv_value = User),
     (` + legB + userB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = User)
+| where isnotempty(sigconv_Computer)
 | summarize value_count = array_length(make_set(sigconv_value)) by bin(Timestamp, 1h), sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "defender-xdr", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
+| where isnotempty(sigconv_Computer)
 | summarize value_sum = sum(sigconv_value) by bin(Timestamp, 1d), sigconv_Computer
 | where value_sum < 100`},
 	{"value_avg range", "defender-xdr", "type: value_avg\n    rules: [b]\n    group-by: [Computer]\n    timespan: 30s\n    condition: {field: DestinationPort, gt: 1, lte: 5.5}",
 		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
+| where isnotempty(sigconv_Computer)
 | summarize value_avg = avg(sigconv_value) by bin(Timestamp, 30s), sigconv_Computer
 | where value_avg > 1 and value_avg <= 5.5`},
 	{"value_percentile 100", "defender-xdr", "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, percentile: 100, neq: 8082}",
 		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
+| where isnotempty(sigconv_Computer)
 | summarize value_percentile = max(sigconv_value) by bin(Timestamp, 5m), sigconv_Computer
 | where value_percentile != 8082`},
 	{"temporal", "defender-xdr", "type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m",
 		`union
     (` + legA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName),
     (` + legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName)
+| where isnotempty(sigconv_Computer)
 | summarize sigconv_rules = make_set(sigconv_rule) by bin(Timestamp, 5m), sigconv_Computer
 | extend rule_count = array_length(sigconv_rules)
 | where rule_count >= 2`},
@@ -90,6 +97,7 @@ var correlationCases = []struct {
 		`union
     (` + legA + userA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName, sigconv_User = User),
     (` + legB + userB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_User = User)
+| where isnotempty(sigconv_Computer) and isnotempty(sigconv_User)
 | summarize sigconv_rules = make_set(sigconv_rule), sigconv_first = minif(Timestamp, sigconv_rule == @"a"), sigconv_last = maxif(Timestamp, sigconv_rule == @"b") by bin(Timestamp, 5m), sigconv_Computer, sigconv_User
 | extend rule_count = array_length(sigconv_rules)
 | where rule_count >= 2 and sigconv_first < sigconv_last`},
@@ -97,6 +105,7 @@ var correlationCases = []struct {
 		`union
     (imProcessCreate | where TargetProcessCommandLine contains @"x" | extend sigconv_rule = @"a", sigconv_Computer = DvcHostname),
     (imNetworkSession | where DstPortNumber == 8082 | extend sigconv_rule = @"b", sigconv_Computer = DvcHostname)
+| where isnotempty(sigconv_Computer)
 | summarize sigconv_rules = make_set(sigconv_rule) by bin(TimeGenerated, 5m), sigconv_Computer
 | where (set_has_element(sigconv_rules, @"a") and not((set_has_element(sigconv_rules, @"b") or set_has_element(sigconv_rules, @"a"))))`},
 	// ProcessId is long in DeviceProcessEvents, RemoteIP a string in
@@ -106,6 +115,7 @@ var correlationCases = []struct {
 		`union
     (` + legA + ` | extend sigconv_rule = @"a", sigconv_key = tostring(ProcessId)),
     (` + legB + ` | extend DestinationIp = case(ActionType in ("ConnectionSuccess", "ConnectionAttempt", "ConnectionFailed", "ConnectionRequest"), RemoteIP, ActionType == "InboundConnectionAccepted", LocalIP, "") | extend sigconv_rule = @"b", sigconv_key = tostring(DestinationIp))
+| where isnotempty(sigconv_key)
 | summarize sigconv_rules = make_set(sigconv_rule) by bin(Timestamp, 1h), sigconv_key
 | extend rule_count = array_length(sigconv_rules)
 | where rule_count >= 2`},
@@ -196,7 +206,7 @@ func TestCorrelationSeveralConditions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `// sigconv: tumbling 5m windows (bin(TimeGenerated, 5m)); events in neighbouring windows are not correlated
-SecurityEvent | where EventID in (4624, 4625) | extend sigconv_rule = @"d", sigconv_Computer = Computer | summarize event_count = count() by bin(TimeGenerated, 5m), sigconv_Computer | where event_count >= 5`
+SecurityEvent | where EventID in (4624, 4625) | extend sigconv_rule = @"d", sigconv_Computer = Computer | where isnotempty(sigconv_Computer) | summarize event_count = count() by bin(TimeGenerated, 5m), sigconv_Computer | where event_count >= 5`
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -300,6 +310,7 @@ func TestCorrelationUserPipeline(t *testing.T) {
 union
     (T | where CommandLine contains @"x" | extend sigconv_rule = @"a", sigconv_Computer = tostring(Computer), sigconv_value = todouble(Size)),
     (T | where DestinationPort == 8082 | extend sigconv_rule = @"b", sigconv_Computer = tostring(Computer), sigconv_value = todouble(Size))
+| where isnotempty(sigconv_Computer)
 | summarize value_sum = sum(sigconv_value) by bin(EventTime, 2h), sigconv_Computer
 | where value_sum > 10`
 	if got != want {

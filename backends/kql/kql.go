@@ -291,6 +291,12 @@ func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, e
 	return "", fmt.Errorf("kql has no format %q", format)
 }
 
+// Scheduled implements backends.Scheduler: Sentinel analytic rules and
+// Defender custom detections run periodically.
+func (b *Backend) Scheduled(format string) bool {
+	return format == "sentinel-rule" || format == "defender-detection"
+}
+
 // canBeNull reports whether a column of the table can be null: every
 // non-string KQL type can; strings are empty, never null. Fields written
 // through a value map, and tables without a column list, are not guarded.

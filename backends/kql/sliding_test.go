@@ -71,6 +71,19 @@ union
 | sort by sigconv_Computer asc, TimeGenerated asc
 | extend sigconv_prev_rule = prev(sigconv_rule), sigconv_prev_time = prev(TimeGenerated), sigconv_prev_Computer = prev(sigconv_Computer)
 | where sigconv_prev_Computer == sigconv_Computer and sigconv_prev_rule != sigconv_rule and isnotnull(sigconv_prev_time) and TimeGenerated - sigconv_prev_time <= 1d`},
+	{"event_count", "defender-xdr", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gt: 2.5}",
+		`// sigconv: sliding 10m window: 3 events within 10m with the same Computer (each event and the one 2 before it, after sorting by time)
+` + legA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName
+| where isnotempty(sigconv_Computer)
+| sort by sigconv_Computer asc, Timestamp asc
+| extend sigconv_first_time = prev(Timestamp, 2), sigconv_first_Computer = prev(sigconv_Computer, 2)
+| where sigconv_first_Computer == sigconv_Computer and isnotnull(sigconv_first_time) and Timestamp - sigconv_first_time <= 10m`},
+	{"event_count without group-by", "sentinel-asim", "type: event_count\n    rules: [a]\n    timespan: 1h\n    condition: {gte: 100}",
+		`// sigconv: sliding 1h window: 100 events within 1h (each event and the one 99 before it, after sorting by time)
+imProcessCreate | where TargetProcessCommandLine contains @"x" | extend sigconv_rule = @"a"
+| sort by TimeGenerated asc
+| extend sigconv_first_time = prev(TimeGenerated, 99)
+| where isnotnull(sigconv_first_time) and TimeGenerated - sigconv_first_time <= 1h`},
 }
 
 func TestSliding(t *testing.T) {
@@ -119,8 +132,12 @@ func TestSlidingParse(t *testing.T) {
 // the tumbling opt-in.
 func TestSlidingRefused(t *testing.T) {
 	cases := []struct{ name, corr, want string }{
-		{"event_count", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 10}",
-			"case.yml:23:11: kql: a sliding window is rendered exactly only for temporal correlations of two rules; for this event_count correlation use --correlation-method tumbling for fixed 10m windows"},
+		{"value_sum", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {field: DestinationPort, gte: 10}",
+			"case.yml:23:11: kql: a sliding window is rendered exactly only for temporal correlations of two rules and event_count correlations of one rule with a gt or gte condition; for this value_sum correlation use --correlation-method tumbling for fixed 10m windows"},
+		{"event_count of two rules", "type: event_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 10}",
+			"case.yml:23:11: kql: a sliding event_count is rendered exactly only over one rule (an event several rules match would be counted once per rule); use --correlation-method tumbling"},
+		{"event_count lt", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {lt: 10}",
+			"case.yml:27:17: kql: a sliding event_count is rendered exactly only with one gt or gte condition"},
 		{"temporal_ordered", "type: temporal_ordered\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m",
 			"for this temporal_ordered correlation use --correlation-method tumbling"},
 		{"one of two rules", "type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 1}",

@@ -60,6 +60,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
+	if w := nonEmptyGroups(c); w != "" {
+		stages = append(stages, w)
+	}
 	stages = append(stages, "bin _time span="+span)
 	stages = append(stages, agg...)
 	note := "```sigconv: tumbling " + span + " windows (bin _time span=" + span + "); events in neighbouring windows are not correlated```"

@@ -63,6 +63,7 @@ var correlationCases = []struct {
 	{"event_count", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 10}",
 		searchA + `
 | eval sigconv_rule="a", sigconv_Computer='Computer'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=10m
 | stats count as event_count by _time sigconv_Computer
 | where event_count >= 10`},
@@ -76,36 +77,42 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer']
     [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer']
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=2h
 | stats count as event_count by _time sigconv_Computer
 | where event_count != 0`},
 	{"value_count", "type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 1h\n    condition: {field: User, gt: 3}",
 		searchA + `
 | eval sigconv_rule="a", sigconv_Computer='Computer', sigconv_value='User'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=1h
 | stats dc(sigconv_value) as value_count by _time sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		searchB + `
 | eval sigconv_rule="b", sigconv_Computer='Computer', sigconv_value='DestinationPort'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=1d
 | stats sum(sigconv_value) as value_sum by _time sigconv_Computer
 | where value_sum < 100`},
 	{"value_avg range", "type: value_avg\n    rules: [b]\n    group-by: [Computer]\n    timespan: 30s\n    condition: {field: DestinationPort, gt: 1, lte: 5}",
 		searchB + `
 | eval sigconv_rule="b", sigconv_Computer='Computer', sigconv_value='DestinationPort'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=30s
 | stats avg(sigconv_value) as value_avg by _time sigconv_Computer
 | where value_avg > 1 AND value_avg <= 5`},
 	{"value_percentile", "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, percentile: 95, gte: 1000}",
 		searchB + `
 | eval sigconv_rule="b", sigconv_Computer='Computer', sigconv_value='DestinationPort'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=5m
 | stats exactperc95(sigconv_value) as value_percentile by _time sigconv_Computer
 | where value_percentile >= 1000`},
 	{"value_percentile 100 is max", "type: value_percentile\n    rules: [b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, percentile: 100, gt: 2.5}",
 		searchB + `
 | eval sigconv_rule="b", sigconv_Computer='Computer', sigconv_value='DestinationPort'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=5m
 | stats max(sigconv_value) as value_percentile by _time sigconv_Computer
 | where value_percentile > 2.5`},
@@ -113,6 +120,7 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer']
     [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer']
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=5m
 | stats dc(sigconv_rule) as rule_count by _time sigconv_Computer
 | where rule_count >= 2`},
@@ -120,6 +128,7 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer', sigconv_time_1=_time]
     [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer', sigconv_time_2=_time]
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=5m
 | stats dc(sigconv_rule) as rule_count min(sigconv_time_1) as sigconv_first max(sigconv_time_2) as sigconv_last by _time sigconv_Computer
 | where rule_count >= 2 AND sigconv_first < sigconv_last`},
@@ -127,6 +136,7 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_host='Computer']
     [search ` + searchB + ` | eval sigconv_rule="b", sigconv_host='Computer']
+| where isnotnull(sigconv_host) AND sigconv_host!=""
 | bin _time span=5m
 | stats dc(sigconv_rule) as rule_count by _time sigconv_host
 | where rule_count >= 2`},
@@ -134,6 +144,7 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer']
     [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer']
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=5m
 | stats count(eval(sigconv_rule=="a")) as sigconv_matched_1 count(eval(sigconv_rule=="b")) as sigconv_matched_2 by _time sigconv_Computer
 | where (sigconv_matched_1 > 0 AND NOT ((sigconv_matched_2 > 0 OR sigconv_matched_1 > 0)))`},
@@ -141,6 +152,7 @@ var correlationCases = []struct {
 		`| multisearch
     [search ` + searchA + ` | eval sigconv_rule="a", sigconv_User='User']
     [search ` + searchC + ` | eval sigconv_rule="we\"ird", sigconv_User='User']
+| where isnotnull(sigconv_User) AND sigconv_User!=""
 | bin _time span=5m
 | stats dc(sigconv_rule) as rule_count by _time sigconv_User
 | where rule_count >= 2`},
@@ -186,6 +198,7 @@ func TestCorrelationCIMSingleRule(t *testing.T) {
 | datamodel Endpoint Processes search
 | search Processes.process="*x*"
 | eval sigconv_rule="a", sigconv_User='Processes.user'
+| where isnotnull(sigconv_User) AND sigconv_User!=""
 | bin _time span=10m
 | stats count as event_count by _time sigconv_User
 | where event_count >= 10`

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // sliding renders a two-rule temporal correlation with an exact sliding
@@ -28,6 +29,9 @@ import (
 // window of 1 is far below limits.conf max_stream_window, 10,000).
 // Cost: one sort of both rules' events in the searched range.
 func sliding(c *backends.Correlation, span string) ([]string, error) {
+	if c.Source.Type == sigma.EventCount {
+		return slidingCount(c, span)
+	}
 	if err := c.CheckSlidingPair("spl"); err != nil {
 		return nil, err
 	}
@@ -35,14 +39,12 @@ func sliding(c *backends.Correlation, span string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cols, nonEmpty []string
+	var cols []string
 	for _, g := range c.GroupBy {
-		col := backends.GroupColumn(g.Name)
-		cols = append(cols, col)
-		nonEmpty = append(nonEmpty, "isnotnull("+col+") AND "+col+"!=\"\"")
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
-	if len(nonEmpty) > 0 {
-		stages = append(stages, "where "+strings.Join(nonEmpty, " AND "))
+	if w := nonEmptyGroups(c); w != "" {
+		stages = append(stages, w)
 	}
 	by := ""
 	if len(cols) > 0 {
@@ -67,4 +69,54 @@ func groupNote(c *backends.Correlation) string {
 		names = append(names, g.Name)
 	}
 	return " with the same " + strings.Join(names, ", ")
+}
+
+// nonEmptyGroups is the where stage that drops events with a null or
+// empty group value, which the specification does not correlate with
+// each other (stats drops null groups, not ""); "" without group-by.
+func nonEmptyGroups(c *backends.Correlation) string {
+	var parts []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		parts = append(parts, "isnotnull("+col+") AND "+col+"!=\"\"")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "where " + strings.Join(parts, " AND ")
+}
+
+// slidingCount renders a one-rule event_count with an exact sliding
+// window (backends.SlidingCount): after sort 0 _time, streamstats with
+// current=t window=N global=f keeps the event and its N-1 predecessors in
+// the group; N of them with the earliest at most one timespan back is a
+// window of N events (N is at most 10,000, limits.conf max_stream_window).
+func slidingCount(c *backends.Correlation, span string) ([]string, error) {
+	n, err := c.SlidingCount("spl")
+	if err != nil {
+		return nil, err
+	}
+	stages, err := correlationSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, g := range c.GroupBy {
+		cols = append(cols, backends.GroupColumn(g.Name))
+	}
+	if w := nonEmptyGroups(c); w != "" {
+		stages = append(stages, w)
+	}
+	by := ""
+	if len(cols) > 0 {
+		by = " by " + strings.Join(cols, " ")
+	}
+	secs := strconv.FormatInt(int64(c.Source.Timespan/time.Second), 10)
+	ns := strconv.Itoa(n)
+	stages = append(stages,
+		"sort 0 _time",
+		"streamstats current=t window="+ns+" global=f count as sigconv_count min(_time) as sigconv_first_time"+by,
+		"where sigconv_count>="+ns+" AND _time-sigconv_first_time<="+secs)
+	note := "```sigconv: sliding " + span + " window: " + ns + " events within " + span + groupNote(c) + " (each event and the " + strconv.Itoa(n-1) + " before it, after sorting by time)```"
+	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
 }

@@ -38,6 +38,13 @@ var slidingCases = []struct {
 | sort 0 _time
 | streamstats current=f window=1 global=f last(sigconv_rule) as sigconv_prev_rule last(_time) as sigconv_prev_time by sigconv_Computer sigconv_User
 | where isnotnull(sigconv_prev_rule) AND sigconv_prev_rule!=sigconv_rule AND _time-sigconv_prev_time<=30`},
+	{"event_count", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 3}",
+		"```sigconv: sliding 10m window: 3 events within 10m with the same Computer (each event and the 2 before it, after sorting by time)```\n" + searchA + `
+| eval sigconv_rule="a", sigconv_Computer='Computer'
+| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
+| sort 0 _time
+| streamstats current=t window=3 global=f count as sigconv_count min(_time) as sigconv_first_time by sigconv_Computer
+| where sigconv_count>=3 AND _time-sigconv_first_time<=600`},
 }
 
 func TestSliding(t *testing.T) {
@@ -60,7 +67,7 @@ func TestSliding(t *testing.T) {
 func TestSlidingRefused(t *testing.T) {
 	cases := []struct{ name, corr, want string }{
 		{"value_sum", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
-			"spl: a sliding window is rendered exactly only for temporal correlations of two rules; for this value_sum correlation use --correlation-method tumbling for fixed 1d windows"},
+			"spl: a sliding window is rendered exactly only for temporal correlations of two rules and event_count correlations of one rule with a gt or gte condition; for this value_sum correlation use --correlation-method tumbling for fixed 1d windows"},
 		{"three rules", "type: temporal\n    rules: [a, b, 'we\"ird']\n    timespan: 5m",
 			"this one has 3; use --correlation-method tumbling"},
 		{"neq 2", "type: temporal\n    rules: [a, b]\n    timespan: 5m\n    condition: {neq: 2}",

@@ -330,3 +330,9 @@ func negate(e ir.Expr) ir.Expr {
 // commentEscaper keeps a name from ending a ``` comment or the line (built
 // once).
 var commentEscaper = strings.NewReplacer("`", "'", "\n", " ", "\r", " ")
+
+// Scheduled implements backends.Scheduler: saved searches and ES
+// correlation searches run on a cron schedule.
+func (b *Backend) Scheduled(format string) bool {
+	return format == "savedsearches" || format == "es-correlation"
+}

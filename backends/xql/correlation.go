@@ -56,6 +56,9 @@ func (b *Backend) ConvertCorrelation(c *backends.Correlation) ([]string, error) 
 		config,
 	}
 	stages = append(stages, search...)
+	if f := nonEmptyGroups(c); f != "" {
+		stages = append(stages, f)
+	}
 	stages = append(stages, "bin _time span = "+span)
 	stages = append(stages, agg...)
 	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/sigma"
 )
 
 // sliding renders a two-rule temporal correlation with an exact sliding
@@ -27,6 +28,9 @@ import (
 // finest part it has, keep the comparison exact. Cost: one numbering and
 // two lag passes over both rules' events in the searched range.
 func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
+	if c.Source.Type == sigma.EventCount {
+		return b.slidingCount(c)
+	}
 	if err := c.CheckSlidingPair("xql"); err != nil {
 		return nil, err
 	}
@@ -44,11 +48,9 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cols, nonEmpty []string
+	var cols []string
 	for _, g := range c.GroupBy {
-		col := backends.GroupColumn(g.Name)
-		cols = append(cols, col)
-		nonEmpty = append(nonEmpty, col+" != null and to_string("+col+") != \"\"")
+		cols = append(cols, backends.GroupColumn(g.Name))
 	}
 	by := ""
 	if len(cols) > 0 {
@@ -59,8 +61,8 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 		(&converter{caseSensitive: sensitive}).config(),
 	}
 	stages = append(stages, search...)
-	if len(nonEmpty) > 0 {
-		stages = append(stages, "filter "+strings.Join(nonEmpty, " and "))
+	if f := nonEmptyGroups(c); f != "" {
+		stages = append(stages, f)
 	}
 	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
 	stages = append(stages,
@@ -81,4 +83,68 @@ func groupNote(c *backends.Correlation) string {
 		names = append(names, g.Name)
 	}
 	return " with the same " + strings.Join(names, ", ")
+}
+
+// nonEmptyGroups is the filter stage that drops events with a null or
+// empty group value, which the specification does not correlate with
+// each other; "" without group-by.
+func nonEmptyGroups(c *backends.Correlation) string {
+	var parts []string
+	for _, g := range c.GroupBy {
+		col := backends.GroupColumn(g.Name)
+		parts = append(parts, col+" != null and to_string("+col+") != \"\"")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "filter " + strings.Join(parts, " and ")
+}
+
+// slidingCount renders a one-rule event_count with an exact sliding
+// window (backends.SlidingCount): events numbered per group in time
+// order, then first_value(_time) over the frame of the N-1 rows before
+// and the row itself (windowcomp between -(N-1) and 0;
+// .../first_value) is the earliest of N events; the row number says N
+// rows exist.
+func (b *Backend) slidingCount(c *backends.Correlation) ([]string, error) {
+	n, err := c.SlidingCount("xql")
+	if err != nil {
+		return nil, err
+	}
+	span, err := backends.SpanText(c.Source.Timespan)
+	if err != nil {
+		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
+	}
+	sensitive := correlationSensitive(c)
+	search, err := b.correlationSearch(c, sensitive)
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, g := range c.GroupBy {
+		cols = append(cols, backends.GroupColumn(g.Name))
+	}
+	by := ""
+	if len(cols) > 0 {
+		by = " by " + strings.Join(cols, ", ")
+	}
+	ns, k := strconv.Itoa(n), strconv.Itoa(n-1)
+	from := "-" + k
+	if n == 1 {
+		from = "0"
+	}
+	stages := []string{
+		"// sigconv: sliding " + span + " window: " + ns + " events within " + span + groupNote(c) + " (each event and the " + k + " before it, after sorting by time)",
+		(&converter{caseSensitive: sensitive}).config(),
+	}
+	stages = append(stages, search...)
+	if f := nonEmptyGroups(c); f != "" {
+		stages = append(stages, f)
+	}
+	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
+	stages = append(stages,
+		"windowcomp row_number()"+by+" sort asc _time as sigconv_n",
+		"windowcomp first_value(_time)"+by+" sort asc sigconv_n between "+from+" and 0 as sigconv_first_time",
+		"filter sigconv_n >= "+ns+` and timestamp_diff(_time, sigconv_first_time, "MICROSECOND") <= `+micros)
+	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
 }

@@ -40,6 +40,13 @@ var slidingCases = []struct {
 			` | windowcomp lag(sigconv_rule) by sigconv_Computer, sigconv_User sort asc sigconv_n as sigconv_prev_rule` +
 			` | windowcomp lag(_time) by sigconv_Computer, sigconv_User sort asc sigconv_n as sigconv_prev_time` +
 			` | filter sigconv_prev_rule != null and sigconv_prev_rule != sigconv_rule and timestamp_diff(_time, sigconv_prev_time, "MICROSECOND") <= 3600000000`},
+	{"event_count", "type: event_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 10m\n    condition: {gte: 3}",
+		`// sigconv: sliding 10m window: 3 events within 10m with the same Computer (each event and the 2 before it, after sorting by time)
+` + searchA + `, sigconv_Computer = agent_hostname` +
+			` | filter sigconv_Computer != null and to_string(sigconv_Computer) != ""` +
+			` | windowcomp row_number() by sigconv_Computer sort asc _time as sigconv_n` +
+			` | windowcomp first_value(_time) by sigconv_Computer sort asc sigconv_n between -2 and 0 as sigconv_first_time` +
+			` | filter sigconv_n >= 3 and timestamp_diff(_time, sigconv_first_time, "MICROSECOND") <= 600000000`},
 }
 
 func slidingConverter(t *testing.T) *backends.Converter {
@@ -71,7 +78,7 @@ func TestSliding(t *testing.T) {
 func TestSlidingRefused(t *testing.T) {
 	cases := []struct{ name, corr, want string }{
 		{"value_count", "type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 1h\n    condition: {field: User, gt: 3}",
-			"xql: a sliding window is rendered exactly only for temporal correlations of two rules; for this value_count correlation use --correlation-method tumbling for fixed 1h windows"},
+			"xql: a sliding window is rendered exactly only for temporal correlations of two rules and event_count correlations of one rule with a gt or gte condition; for this value_count correlation use --correlation-method tumbling for fixed 1h windows"},
 		{"three rules", "type: temporal\n    rules: [a, b, a2]\n    group-by: [Computer]\n    timespan: 5m",
 			"xql: a sliding window is rendered exactly only for temporal correlations of two rules; this one has 3; use --correlation-method tumbling"},
 		{"lte 1", "type: temporal\n    rules: [a, b]\n    timespan: 5m\n    condition: {lte: 1}",

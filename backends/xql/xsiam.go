@@ -175,3 +175,7 @@ func mitreDefs(m *sigma.Meta) (map[string][]string, error) {
 	}
 	return out, nil
 }
+
+// Scheduled implements backends.Scheduler: XSIAM correlation rules run
+// on a schedule.
+func (b *Backend) Scheduled(format string) bool { return format == "xsiam-correlation" }

@@ -157,6 +157,11 @@ func (p *printer) print(r driver.Result) {
 	if r.Err != nil {
 		fmt.Fprintln(p.stderr, r.Err.Error())
 	}
+	if r.Err == nil && r.Conversion != nil {
+		for _, w := range r.Conversion.Warnings {
+			fmt.Fprintln(p.stderr, w.Error())
+		}
+	}
 	switch {
 	case p.asJSON:
 		writeJSON(p.w, p.conv, r)
