@@ -86,6 +86,11 @@ func (r Result) Reason() sigma.Reason {
 	return diag.ReasonOf(r.Err)
 }
 
+// lookAhead is how many results per worker may wait, converted, for the
+// results before them to be emitted. A few per worker absorb the
+// variation of conversion times; more only holds memory.
+const lookAhead = 16
+
 // job is one result to produce: a file's errors or one document.
 type job struct {
 	path string
@@ -147,8 +152,14 @@ func (s *Set) Each(conv *backends.Converter, opt Options, emit func(Result)) {
 		ready[i] = make(chan struct{})
 	}
 	next := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	// At most window results are converted but not yet emitted: a
+	// converted result holds its processed rule, so workers running far
+	// ahead of a slow writer (a pipe, a terminal, stderr written line by
+	// line) would otherwise keep the whole set's results alive at once.
+	window := make(chan struct{}, lookAhead*max(workers, 1))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -163,6 +174,7 @@ func (s *Set) Each(conv *backends.Converter, opt Options, emit func(Result)) {
 	}
 	go func() {
 		for i := range jobs {
+			window <- struct{}{}
 			next <- i
 		}
 		close(next)
@@ -171,6 +183,7 @@ func (s *Set) Each(conv *backends.Converter, opt Options, emit func(Result)) {
 		<-ready[i]
 		emit(results[i])
 		results[i] = Result{} // let the garbage collector have it
+		<-window
 	}
 	wg.Wait()
 }

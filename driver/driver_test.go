@@ -2,11 +2,14 @@ package driver_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "github.com/sigconv/sigconv/backends/all"
 	"github.com/sigconv/sigconv/driver"
@@ -130,5 +133,37 @@ func TestResolveFilterFiles(t *testing.T) {
 	}
 	if strings.Contains(msg, "also used by") {
 		t.Errorf("the refused rules of a filter file must not clash with the same rules given as rules:\n%s", msg)
+	}
+}
+
+// TestEachBoundsLookAhead holds the first emit back while the workers run:
+// they may convert at most LookAhead results per worker past the last one
+// emitted, and the results still arrive in input order.
+func TestEachBoundsLookAhead(t *testing.T) {
+	conv, err := driver.NewConverter("xql", driver.ConverterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	var srcs []driver.Source
+	for i := range n {
+		rule := fmt.Sprintf("title: R%d\nlogsource: {category: process_creation, product: windows}\ndetection:\n    sel:\n        Image: x%d\n    condition: sel\n", i, i)
+		srcs = append(srcs, driver.Source{Path: fmt.Sprintf("r%03d.yml", i), Data: []byte(rule)})
+	}
+	s := driver.Resolve(driver.Parse(srcs...), nil)
+	var done atomic.Int64
+	emitted, ahead := 0, int64(0)
+	s.Each(conv, driver.Options{Done: func() { done.Add(1) }}, func(r driver.Result) {
+		if emitted == 0 {
+			time.Sleep(50 * time.Millisecond) // a slow writer
+		}
+		ahead = max(ahead, done.Load()-int64(emitted))
+		if want := fmt.Sprintf("r%03d.yml", emitted); r.Path != want || r.Err != nil {
+			t.Fatalf("result %d: %s (%v), want %s", emitted, r.Path, r.Err, want)
+		}
+		emitted++
+	})
+	if limit := int64(driver.LookAhead * runtime.GOMAXPROCS(0)); ahead > limit || emitted != n {
+		t.Errorf("%d results converted ahead of the writer (limit %d); %d of %d emitted", ahead, limit, emitted, n)
 	}
 }
