@@ -41,12 +41,18 @@ func Expand(paths []string, opt ExpandOptions) ([]string, error) {
 	}
 	var out []string
 	seen := map[string]bool{}
+	// filepath.Abs asks the system for the working directory on every
+	// call (two stats each); it is asked once here, which gives the same
+	// absolute paths.
+	cwd, cwdErr := os.Getwd()
 	add := func(p string) {
 		key := p
-		if p != Stdin {
-			if abs, err := filepath.Abs(p); err == nil {
-				key = abs
-			}
+		switch {
+		case p == Stdin:
+		case filepath.IsAbs(p):
+			key = filepath.Clean(p)
+		case cwdErr == nil:
+			key = filepath.Join(cwd, p)
 		}
 		if !seen[key] {
 			seen[key] = true
