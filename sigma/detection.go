@@ -113,7 +113,7 @@ func (p *parser) parseSearchList(s *Search, v *yaml.Node) {
 
 // keywordGroup is a group of one keyword item with the given values.
 func (p *parser) keywordGroup(vals []*yaml.Node, pos Pos) *Group {
-	it := &Item{Pos: pos}
+	it := &Item{Pos: pos, Values: make([]ItemValue, 0, len(vals))}
 	for _, v := range vals {
 		if iv, ok := p.itemValue(it, nil, v); ok {
 			it.Values = append(it.Values, iv)
@@ -129,6 +129,7 @@ func (p *parser) parseGroup(search string, m *yaml.Node) *Group {
 		p.errorf(nodePos(m), "search %q holds an empty map", search)
 		return nil
 	}
+	g.Items = make([]*Item, 0, len(kvs))
 	for _, kv := range kvs {
 		if it := p.parseItem(kv); it != nil {
 			g.Items = append(g.Items, it)
@@ -144,6 +145,9 @@ func (p *parser) parseItem(kv pair) *Item {
 		return nil
 	}
 	it := &Item{Pos: nodePos(kv.K), Field: field}
+	if len(mods) > 0 {
+		it.Modifiers = make([]Modifier, 0, len(mods))
+	}
 	for _, m := range mods {
 		it.Modifiers = append(it.Modifiers, m.mod)
 	}
@@ -151,6 +155,9 @@ func (p *parser) parseItem(kv pair) *Item {
 		return nil
 	}
 	vals := p.itemValueNodes(kv)
+	// Sized once: the parsed rules stay in memory until the whole set is
+	// converted, so growth slack here is held for the whole run.
+	it.Values = make([]ItemValue, 0, len(vals))
 	for _, v := range vals {
 		if iv, ok := p.itemValue(it, mods, v); ok {
 			it.Values = append(it.Values, iv)
