@@ -322,6 +322,9 @@ func (s String) Sigma() string {
 // changes what the string matches; builders that concatenate parts call it
 // so that Shape sees one literal core.
 func (s String) Normalize() String {
+	if s.normal() {
+		return s // most strings are; parts are shared read-only, as everywhere
+	}
 	var parts []Part
 	for _, p := range s.Parts {
 		n := len(parts)
@@ -336,6 +339,21 @@ func (s String) Normalize() String {
 		}
 	}
 	return String{Parts: parts, Cased: s.Cased}
+}
+
+// normal reports whether Normalize would return the same parts: no empty
+// literal and no two adjacent literals or '*'s. An empty string is not
+// reported normal, so Normalize keeps returning nil parts for it.
+func (s String) normal() bool {
+	for i, p := range s.Parts {
+		if p.Kind == Literal && p.Text == "" {
+			return false
+		}
+		if i > 0 && p.Kind == s.Parts[i-1].Kind && (p.Kind == Literal || p.Kind == WildMulti) {
+			return false
+		}
+	}
+	return len(s.Parts) > 0
 }
 
 // KindName names a value's kind as a rule author knows it ("regex",

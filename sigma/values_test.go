@@ -266,3 +266,31 @@ func TestDetectionShapes(t *testing.T) {
 		t.Errorf("mixed: keyword group should come last")
 	}
 }
+
+// TestNormalize covers both paths of Normalize: parts already normal come
+// back unchanged (shared), others are merged into a new slice.
+func TestNormalize(t *testing.T) {
+	lit := func(s string) Part { return Part{Kind: Literal, Text: s} }
+	multi, single := Part{Kind: WildMulti}, Part{Kind: WildSingle}
+	ph := func(s string) Part { return Part{Kind: Placeholder, Text: s} }
+	for _, c := range []struct{ in, want []Part }{
+		{nil, nil},
+		{[]Part{lit("")}, nil},
+		{[]Part{lit("a"), lit("b")}, []Part{lit("ab")}},
+		{[]Part{multi, multi, lit("a")}, []Part{multi, lit("a")}},
+		{[]Part{lit(""), multi}, []Part{multi}},
+		{[]Part{lit("a"), lit(""), lit("b"), multi}, []Part{lit("ab"), multi}},
+		{[]Part{multi, lit("a"), multi}, []Part{multi, lit("a"), multi}},
+		{[]Part{single, single, lit("a")}, []Part{single, single, lit("a")}},
+		{[]Part{ph("x"), ph("y")}, []Part{ph("x"), ph("y")}},
+	} {
+		in := append([]Part(nil), c.in...)
+		got := String{Parts: in, Cased: true}.Normalize()
+		if !got.Cased || !cmp.Equal(got.Parts, c.want) {
+			t.Errorf("Normalize(%v) = %v, want %v", c.in, got.Parts, c.want)
+		}
+		if !cmp.Equal(in, c.in) {
+			t.Errorf("Normalize changed its input %v to %v", c.in, in)
+		}
+	}
+}
