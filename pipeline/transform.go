@@ -146,13 +146,14 @@ func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, erro
 		if !ok || m.Field == "" || !it.selectsField(m.Field) {
 			return m, nil
 		}
+		if len(targets) == 1 { // the common case, without a slice of one
+			s.mapped[targets[0]] = true
+			return &ir.Match{Field: targets[0], Value: mapFieldRef(m.Value, t.Mapping), Pos: m.Pos}, nil
+		}
 		alts := make([]ir.Expr, len(targets))
 		for i, f := range targets {
 			s.mapped[f] = true
 			alts[i] = &ir.Match{Field: f, Value: mapFieldRef(m.Value, t.Mapping), Pos: m.Pos}
-		}
-		if len(alts) == 1 {
-			return alts[0], nil
 		}
 		return &ir.Or{Args: alts}, nil
 	})
