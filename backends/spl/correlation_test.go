@@ -73,14 +73,6 @@ var correlationCases = []struct {
 | bin _time span=90s
 | stats count as event_count by _time
 | where event_count == 3`},
-	{"event_count neq over two rules", "type: event_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 2h\n    condition: {neq: 0}",
-		`| multisearch
-    [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer']
-    [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer']
-| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
-| bin _time span=2h
-| stats count as event_count by _time sigconv_Computer
-| where event_count != 0`},
 	{"value_count", "type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 1h\n    condition: {field: User, gt: 3}",
 		searchA + `
 | eval sigconv_rule="a", sigconv_Computer='Computer', sigconv_value='User'
