@@ -61,7 +61,7 @@ var correlationCases = []struct {
     (` + legA + userA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName, sigconv_value = User),
     (` + legB + userB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = User)
 | where isnotempty(sigconv_Computer)
-| summarize value_count = array_length(make_set(sigconv_value)) by bin(Timestamp, 1h), sigconv_Computer
+| summarize value_count = array_length(make_set_if(sigconv_value, isnotempty(sigconv_value))) by bin(Timestamp, 1h), sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "defender-xdr", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort

@@ -78,7 +78,7 @@ var correlationCases = []struct {
 | eval sigconv_rule="a", sigconv_Computer='Computer', sigconv_value='User'
 | where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=1h
-| stats dc(sigconv_value) as value_count by _time sigconv_Computer
+| stats dc(eval(if(sigconv_value!="", sigconv_value, null()))) as value_count by _time sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		searchB + `
