@@ -408,35 +408,19 @@ func ruleNameCondition(c *backends.Correlation) ([]string, error) {
 }
 
 // nameExpr writes the lowered condition over rule names, each rule true
-// when it matched in the window. Every operator is parenthesized, so
-// KQL's precedence never matters.
+// when it matched in the window (its label is in sigconv_rules).
 func nameExpr(c *backends.Correlation, e ir.Expr) (string, error) {
-	switch e := e.(type) {
-	case *ir.RuleMatched:
-		lit, err := quote(c.Labels[e.Rule])
-		if err != nil {
-			return "", c.Fail(c.Source.Rules[e.Rule].Pos, "kql: rule reference %q cannot be a label: %v", c.Labels[e.Rule], err)
-		}
-		return "set_has_element(sigconv_rules, " + lit + ")", nil
-	case *ir.Not:
-		x, err := nameExpr(c, e.Arg)
-		return "not(" + x + ")", err
-	case *ir.And, *ir.Or:
-		op := " and "
-		if _, or := e.(*ir.Or); or {
-			op = " or "
-		}
-		var parts []string
-		for _, a := range ir.Args(e) {
-			x, err := nameExpr(c, a)
+	return backends.RuleConditionText(c, e, backends.RuleConditionTokens{
+		Target: "kql", And: " and ", Or: " or ",
+		Not: func(x string) string { return "not(" + x + ")" },
+		Matched: func(rule int) (string, error) {
+			lit, err := quote(c.Labels[rule])
 			if err != nil {
-				return "", err
+				return "", c.Fail(c.Source.Rules[rule].Pos, "kql: rule reference %q cannot be a label: %v", c.Labels[rule], err)
 			}
-			parts = append(parts, x)
-		}
-		return "(" + strings.Join(parts, op) + ")", nil
-	}
-	return "", c.Fail(c.Source.ConditionPos, "kql: condition %s is not supported for a correlation", ir.Format(e))
+			return "set_has_element(sigconv_rules, " + lit + ")", nil
+		},
+	})
 }
 
 // formatCorrelation formats a correlation's query (r holds only its

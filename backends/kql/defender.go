@@ -100,7 +100,7 @@ func (b *Backend) defenderDetection(r *ir.Rule, queries []string) (string, error
 	src := r.Source
 	if r.Correlation != nil {
 		return "", sigma.Errorf(src.File, src.Pos,
-			"defender-detection: a custom detection needs Timestamp, DeviceId and ReportId in every result row; the correlation's summarize returns windows per group without them, so it cannot be deployed as a custom detection").WithReason(sigma.ReasonDeploy)
+			"defender-detection: a custom detection needs Timestamp, DeviceId and ReportId in every result row; sigconv does not prove that for correlation queries (a tumbling window returns one row per window and group, without them), so a correlation is not deployed as a custom detection").WithReason(sigma.ReasonDeploy)
 	}
 	if len(queries) != 1 {
 		return "", sigma.Errorf(src.File, src.PosOf("detection"), "defender-detection: a custom detection holds one query, the rule has %d conditions", len(queries)).WithReason(sigma.ReasonDeploy)

@@ -144,7 +144,7 @@ func TestDefenderDetectionRefuses(t *testing.T) {
 		{"missing columns", "defender-xdr", strings.Replace(defenderDoc, "    - ReportId\n    - DeviceId\n", "", 1), ":12:1: defender-detection: a custom detection on DeviceProcessEvents must return DeviceId, ReportId"},
 		{"not defender", "sentinel-asim", defenderDoc, "defender-detection: table imProcessCreate is not a Defender XDR advanced hunting table"},
 		{"no description", "defender-xdr", strings.Replace(defenderDoc, "description: d\n", "", 1), "the alert needs a description"},
-		{"correlation", "defender-xdr", correlationDoc("type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m"), "the correlation's summarize returns windows per group without them"},
+		{"correlation", "defender-xdr", correlationDoc("type: temporal\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m"), "sigconv does not prove that for correlation queries"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -305,30 +305,14 @@ func ruleNameCondition(c *backends.Correlation) ([]string, error) {
 	return []string{"stats " + strings.Join(aggs, " ") + byClause(c), "where " + expr}, nil
 }
 
-// nameExpr writes the lowered condition over rule names as an eval
-// expression, each rule true when it matched in the window. Every
-// operator is parenthesized, so eval's precedence never matters.
+// nameExpr writes the lowered condition over rule names, each rule true
+// when it matched in the window (its sigconv_matched_N count is positive).
 func nameExpr(c *backends.Correlation, e ir.Expr) (string, error) {
-	switch e := e.(type) {
-	case *ir.RuleMatched:
-		return fmt.Sprintf("sigconv_matched_%d > 0", e.Rule+1), nil
-	case *ir.Not:
-		x, err := nameExpr(c, e.Arg)
-		return "NOT (" + x + ")", err
-	case *ir.And, *ir.Or:
-		op := " AND "
-		if _, or := e.(*ir.Or); or {
-			op = " OR "
-		}
-		var parts []string
-		for _, a := range ir.Args(e) {
-			x, err := nameExpr(c, a)
-			if err != nil {
-				return "", err
-			}
-			parts = append(parts, x)
-		}
-		return "(" + strings.Join(parts, op) + ")", nil
-	}
-	return "", c.Fail(c.Source.ConditionPos, "spl: condition %s is not supported for a correlation", ir.Format(e))
+	return backends.RuleConditionText(c, e, backends.RuleConditionTokens{
+		Target: "spl", And: " AND ", Or: " OR ",
+		Not: func(x string) string { return "NOT (" + x + ")" },
+		Matched: func(rule int) (string, error) {
+			return fmt.Sprintf("sigconv_matched_%d > 0", rule+1), nil
+		},
+	})
 }

@@ -108,12 +108,25 @@ func evalString(text string) string { return `"` + escapeQuoted(text) + `"` }
 // text is escaped so that the pattern never holds a quote, a backtick, a
 // control character or a raw backslash other than regex escapes.
 func wildcardRegex(s sigma.String) (string, error) {
-	var b strings.Builder
-	if !s.Cased {
-		b.WriteString("(?i)")
+	body, err := partsRegex(s.Parts)
+	if err != nil {
+		return "", err
 	}
-	b.WriteString(`\A`)
-	for _, p := range s.Parts {
+	return caseFlag(s.Cased) + `\A` + body + `\z`, nil
+}
+
+func caseFlag(cased bool) string {
+	if cased {
+		return ""
+	}
+	return "(?i)"
+}
+
+// partsRegex writes a Sigma string's parts as PCRE: literal text escaped
+// (regexLiteral), '*' as (?s:.*), '?' as (?s:.); placeholders fail.
+func partsRegex(parts []sigma.Part) (string, error) {
+	var b strings.Builder
+	for _, p := range parts {
 		switch p.Kind {
 		case sigma.Literal:
 			lit, err := regexLiteral(p.Text)
@@ -129,7 +142,6 @@ func wildcardRegex(s sigma.String) (string, error) {
 			return "", placeholderError(p.Text)
 		}
 	}
-	b.WriteString(`\z`)
 	return b.String(), nil
 }
 
@@ -194,25 +206,9 @@ func keywordRegex(s sigma.String) (string, error) {
 	for len(parts) > 0 && parts[len(parts)-1].Kind == sigma.WildMulti {
 		parts = parts[:len(parts)-1]
 	}
-	var b strings.Builder
-	if !s.Cased {
-		b.WriteString("(?i)")
+	body, err := partsRegex(parts)
+	if err != nil {
+		return "", err
 	}
-	for _, p := range parts {
-		switch p.Kind {
-		case sigma.Literal:
-			lit, err := regexLiteral(p.Text)
-			if err != nil {
-				return "", err
-			}
-			b.WriteString(lit)
-		case sigma.WildMulti:
-			b.WriteString("(?s:.*)")
-		case sigma.WildSingle:
-			b.WriteString("(?s:.)")
-		case sigma.Placeholder:
-			return "", placeholderError(p.Text)
-		}
-	}
-	return b.String(), nil
+	return caseFlag(s.Cased) + body, nil
 }
