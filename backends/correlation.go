@@ -95,6 +95,12 @@ func (c *Converter) ConvertCorrelation(corr *sigma.Correlation, rules []*sigma.R
 		in.Rules = append(in.Rules, processed)
 		in.Labels = append(in.Labels, label(r))
 	}
+	// The sliding forms refuse these types over several rules themselves.
+	if in.Method == Tumbling {
+		if err := c.checkSharedEvents(in); err != nil {
+			return nil, classify(err, sigma.ReasonCorrelation)
+		}
+	}
 	if err := c.mapCorrelationFields(in, lowered); err != nil {
 		return nil, classify(err, sigma.ReasonCorrelation)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/backendtest"
+	"github.com/sigconv/sigconv/pipeline"
 )
 
 func converter(t *testing.T, target string, opt backends.Options) *backends.Converter {
@@ -140,5 +141,40 @@ func TestCorrelationScheduled(t *testing.T) {
 	// The query formats take every condition.
 	if _, err := backendtest.Last(t, converter(t, "spl", backends.Options{CorrelationMethod: "tumbling"}), backendtest.CorrelationRules+"title: corr\ncorrelation:\n    "+cases[0].corr+"\n"); err != nil {
 		t.Errorf("default format: %v", err)
+	}
+}
+
+// An event two rules reading the same table match is one row in each
+// rule's leg: the tumbling event_count and value_* forms would count it
+// twice, so such correlations are refused at the second rule's
+// reference; rules on different tables (or SPL sources) convert.
+func TestCorrelationSharedEvents(t *testing.T) {
+	a2 := "title: rule a2\nname: a2\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        CommandLine|contains: 'y'\n    condition: sel\n---\n"
+	channels := pipeline.MustLoad("channels.yml", []byte("name: channels\ntransformations:\n  - type: set_state\n    key: spl.channel\n    val: A\n    rule_conditions:\n      - {type: logsource, category: process_creation}\n  - type: set_state\n    key: spl.channel\n    val: B\n    rule_conditions:\n      - {type: logsource, category: network_connection}\n"))
+	cases := []struct{ target, corr, want string }{
+		{"kql", "type: event_count\n    rules: [a, a2]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 2}", "case.yml:34:16: event_count: rules a and a2 both read table DeviceProcessEvents, so an event both match would be counted twice"},
+		{"xql", "type: value_sum\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 2}", "case.yml:34:16: value_sum: rules a and b both read table xdr_data"},
+		{"spl", "type: value_avg\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: DestinationPort, gte: 2}", "case.yml:34:16: value_avg: rules a and b may read the same events"},
+		{"spl channels", "type: event_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 2}", ""},
+		{"kql", "type: value_percentile\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: n, percentile: 100, gte: 2}\n    aliases:\n        n:\n            a: ProcessId\n            b: DestinationPort", ""},
+		// Distinct counts and rule counts are not changed by a repeated row.
+		{"xql", "type: value_count\n    rules: [a, a2]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {field: User, gte: 2}", ""},
+		{"spl", "type: temporal\n    rules: [a, a2]\n    group-by: [Computer]\n    timespan: 5m", ""},
+	}
+	for _, tc := range cases {
+		opt := backends.Options{CorrelationMethod: "tumbling"}
+		target := tc.target
+		if target == "spl channels" {
+			// Rules a and b read two sources: different events.
+			target, opt.WithoutPipeline, opt.Extra = "spl", true, []*pipeline.Pipeline{channels}
+		}
+		conv := converter(t, target, opt)
+		_, err := backendtest.Last(t, conv, a2+backendtest.CorrelationRules+"title: corr\ncorrelation:\n    "+tc.corr+"\n")
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s %q: %v", tc.target, tc.corr, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s %q: err = %v, want %q", tc.target, tc.corr, err, tc.want)
+		}
 	}
 }

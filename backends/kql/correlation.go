@@ -35,7 +35,10 @@ import (
 //
 // Every aggregate is exact; estimates are refused rather than used:
 //   - event_count: count().
-//   - value_count and temporal: array_length(make_set(x)). dcount() is an
+//   - value_count: array_length(make_set_if(x, isnotempty(x))), as Sigma
+//     counts values and an empty or missing one is none (make_set_if page,
+//     https://learn.microsoft.com/kusto/query/make-set-if-aggregation-function);
+//     temporal: array_length(make_set(x)). dcount() is an
 //     estimate (https://learn.microsoft.com/kusto/query/dcount-aggregation-function)
 //     and count_distinct() is a preview function whose page
 //     (https://learn.microsoft.com/kusto/query/count-distinct-aggregation-function)
@@ -308,7 +311,7 @@ func aggregate(c *backends.Correlation, timeCol string) ([]string, error) {
 		if err := checkSetThreshold(c); err != nil {
 			return nil, err
 		}
-		return withCondition(c, "value_count", "summarize value_count = array_length(make_set(sigconv_value))")
+		return withCondition(c, "value_count", "summarize value_count = array_length(make_set_if(sigconv_value, isnotempty(sigconv_value)))")
 	case sigma.ValueSum:
 		return withCondition(c, "value_sum", "summarize value_sum = sum(sigconv_value)")
 	case sigma.ValueAvg:

@@ -61,7 +61,7 @@ var correlationCases = []struct {
     (` + legA + userA + ` | extend sigconv_rule = @"a", sigconv_Computer = DeviceName, sigconv_value = User),
     (` + legB + userB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = User)
 | where isnotempty(sigconv_Computer)
-| summarize value_count = array_length(make_set(sigconv_value)) by bin(Timestamp, 1h), sigconv_Computer
+| summarize value_count = array_length(make_set_if(sigconv_value, isnotempty(sigconv_value))) by bin(Timestamp, 1h), sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "defender-xdr", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		legB + ` | extend sigconv_rule = @"b", sigconv_Computer = DeviceName, sigconv_value = DestinationPort
@@ -289,9 +289,17 @@ func TestCorrelationErrors(t *testing.T) {
 	}
 }
 
-// timedTable is a user pipeline: table T, unknown to the schema, whose
-// event time column it names in the state key the backend reads.
-var timedTable = pipeline.MustLoad("timed.yml", []byte("name: timed\ntransformations:\n  - type: set_table\n    table: T\n  - type: set_state\n    key: kql_time_column\n    val: EventTime\n"))
+// twoTables is a user pipeline: tables T (process_creation) and U
+// (network_connection), unknown to the schema; different tables, so the
+// legs of rules a and b cannot share an event.
+const twoTables = "  - type: set_table\n    table: T\n    rule_conditions:\n      - {type: logsource, category: process_creation}\n  - type: set_table\n    table: U\n    rule_conditions:\n      - {type: logsource, category: network_connection}\n"
+
+// timedTable is twoTables with the event time column named in the state
+// key the backend reads.
+var timedTable = pipeline.MustLoad("timed.yml", []byte("name: timed\ntransformations:\n"+twoTables+"  - type: set_state\n    key: kql_time_column\n    val: EventTime\n"))
+
+// untimedTables is twoTables without a time column.
+var untimedTables = pipeline.MustLoad("untimed.yml", []byte("name: untimed\ntransformations:\n"+twoTables))
 
 // On tables outside the schema the time column comes from the pipeline
 // state, and columns of unknown type are converted to one type in a
@@ -309,14 +317,14 @@ func TestCorrelationUserPipeline(t *testing.T) {
 	want := `// sigconv: tumbling 2h windows (bin(EventTime, 2h)); events in neighbouring windows are not correlated
 union
     (T | where CommandLine contains @"x" | extend sigconv_rule = @"a", sigconv_Computer = tostring(Computer), sigconv_value = todouble(Size)),
-    (T | where DestinationPort == 8082 | extend sigconv_rule = @"b", sigconv_Computer = tostring(Computer), sigconv_value = todouble(Size))
+    (U | where DestinationPort == 8082 | extend sigconv_rule = @"b", sigconv_Computer = tostring(Computer), sigconv_value = todouble(Size))
 | where isnotempty(sigconv_Computer)
 | summarize value_sum = sum(sigconv_value) by bin(EventTime, 2h), sigconv_Computer
 | where value_sum > 10`
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	conv, err = backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{tablePipeline}, CorrelationMethod: "tumbling"})
+	conv, err = backends.NewConverter(kql.New(), backends.Options{WithoutPipeline: true, Extra: []*pipeline.Pipeline{untimedTables}, CorrelationMethod: "tumbling"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -211,7 +211,7 @@ func aggregate(c *backends.Correlation) ([]string, error) {
 	case sigma.EventCount:
 		return withCondition(c, "event_count", "count as event_count")
 	case sigma.ValueCount:
-		return withCondition(c, "value_count", "dc(sigconv_value) as value_count")
+		return withCondition(c, "value_count", `dc(eval(if(sigconv_value!="", sigconv_value, null()))) as value_count`)
 	case sigma.ValueSum:
 		return withCondition(c, "value_sum", "sum(sigconv_value) as value_sum")
 	case sigma.ValueAvg:

@@ -73,20 +73,12 @@ var correlationCases = []struct {
 | bin _time span=90s
 | stats count as event_count by _time
 | where event_count == 3`},
-	{"event_count neq over two rules", "type: event_count\n    rules: [a, b]\n    group-by: [Computer]\n    timespan: 2h\n    condition: {neq: 0}",
-		`| multisearch
-    [search ` + searchA + ` | eval sigconv_rule="a", sigconv_Computer='Computer']
-    [search ` + searchB + ` | eval sigconv_rule="b", sigconv_Computer='Computer']
-| where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
-| bin _time span=2h
-| stats count as event_count by _time sigconv_Computer
-| where event_count != 0`},
 	{"value_count", "type: value_count\n    rules: [a]\n    group-by: [Computer]\n    timespan: 1h\n    condition: {field: User, gt: 3}",
 		searchA + `
 | eval sigconv_rule="a", sigconv_Computer='Computer', sigconv_value='User'
 | where isnotnull(sigconv_Computer) AND sigconv_Computer!=""
 | bin _time span=1h
-| stats dc(sigconv_value) as value_count by _time sigconv_Computer
+| stats dc(eval(if(sigconv_value!="", sigconv_value, null()))) as value_count by _time sigconv_Computer
 | where value_count > 3`},
 	{"value_sum", "type: value_sum\n    rules: [b]\n    group-by: [Computer]\n    timespan: 1d\n    condition: {field: DestinationPort, lt: 100}",
 		searchB + `

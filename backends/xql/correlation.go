@@ -151,7 +151,10 @@ func aggregate(c *backends.Correlation) ([]string, error) {
 	case sigma.EventCount:
 		return withCondition(c, "event_count", []string{"comp count() as event_count" + by})
 	case sigma.ValueCount:
-		return withCondition(c, "value_count", []string{"comp values(sigconv_value) as sigconv_values" + by, "alter value_count = array_length(sigconv_values)"})
+		// Sigma counts distinct values; a missing or empty value is none.
+		// Whether values() keeps null is not documented, so missing
+		// values become "" first and arrayfilter drops every "".
+		return withCondition(c, "value_count", []string{`alter sigconv_value = if(sigconv_value != null, to_string(sigconv_value), "")`, "comp values(sigconv_value) as sigconv_values" + by, `alter value_count = array_length(arrayfilter(sigconv_values, "@element" != ""))`})
 	case sigma.ValueSum:
 		return withCondition(c, "value_sum", []string{"comp sum(sigconv_value) as value_sum" + by})
 	case sigma.ValueAvg:
