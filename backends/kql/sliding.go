@@ -53,20 +53,8 @@ func (b *Backend) sliding(c *backends.Correlation, legs []leg, timeCol, span str
 	stages = append(stages, "extend "+strings.Join(prevs, ", "))
 	conds = append(conds, "sigconv_prev_rule != sigconv_rule", "isnotnull(sigconv_prev_time)", timeCol+" - sigconv_prev_time <= "+span)
 	stages = append(stages, "where "+strings.Join(conds, " and "))
-	note := "// sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)"
+	note := "// sigconv: " + c.SlidingPairNote(span)
 	return []string{note + "\n" + search + "\n| " + strings.Join(stages, "\n| ")}, nil
-}
-
-// groupNote names the group-by of a correlation for a window note.
-func groupNote(c *backends.Correlation) string {
-	if len(c.GroupBy) == 0 {
-		return ""
-	}
-	var names []string
-	for _, g := range c.GroupBy {
-		names = append(names, g.Name)
-	}
-	return " with the same " + strings.Join(names, ", ")
 }
 
 // nonEmptyGroups is the where stage that drops events with an empty group
@@ -109,7 +97,7 @@ func (b *Backend) slidingCount(c *backends.Correlation, legs []leg, timeCol, spa
 		prevs = append(prevs, prev+" = prev("+col+", "+k+")")
 		conds = append(conds, prev+" == "+col)
 	}
-	note := "// sigconv: sliding " + span + " window: " + strconv.Itoa(n) + " events within " + span + groupNote(c) + " (each event and the one " + k + " before it, after sorting by time)"
+	note := "// sigconv: sliding " + span + " window: " + strconv.Itoa(n) + " events within " + span + c.GroupNote() + " (each event and the one " + k + " before it, after sorting by time)"
 	if n == 1 {
 		// Every event is a window of one.
 		return []string{note + "\n" + search + prefixed(stages)}, nil

@@ -55,20 +55,8 @@ func sliding(c *backends.Correlation, span string) ([]string, error) {
 		"sort 0 _time",
 		"streamstats current=f window=1 global=f last(sigconv_rule) as sigconv_prev_rule last(_time) as sigconv_prev_time"+by,
 		"where isnotnull(sigconv_prev_rule) AND sigconv_prev_rule!=sigconv_rule AND _time-sigconv_prev_time<="+secs)
-	note := "```sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)```"
+	note := "```sigconv: " + c.SlidingPairNote(span) + "```"
 	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
-}
-
-// groupNote names the group-by of a correlation for a window note.
-func groupNote(c *backends.Correlation) string {
-	if len(c.GroupBy) == 0 {
-		return ""
-	}
-	var names []string
-	for _, g := range c.GroupBy {
-		names = append(names, g.Name)
-	}
-	return " with the same " + strings.Join(names, ", ")
 }
 
 // nonEmptyGroups is the where stage that drops events with a null or
@@ -117,6 +105,6 @@ func slidingCount(c *backends.Correlation, span string) ([]string, error) {
 		"sort 0 _time",
 		"streamstats current=t window="+ns+" global=f count as sigconv_count min(_time) as sigconv_first_time"+by,
 		"where sigconv_count>="+ns+" AND _time-sigconv_first_time<="+secs)
-	note := "```sigconv: sliding " + span + " window: " + ns + " events within " + span + groupNote(c) + " (each event and the " + strconv.Itoa(n-1) + " before it, after sorting by time)```"
+	note := "```sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + strconv.Itoa(n-1) + " before it, after sorting by time)```"
 	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
 }

@@ -57,7 +57,7 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 		by = " by " + strings.Join(cols, ", ")
 	}
 	stages := []string{
-		"// sigconv: sliding " + span + " window: events of both rules within " + span + " of each other" + groupNote(c) + " (adjacent events after sorting by time)",
+		"// sigconv: " + c.SlidingPairNote(span),
 		(&converter{caseSensitive: sensitive}).config(),
 	}
 	stages = append(stages, search...)
@@ -71,18 +71,6 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 		"windowcomp lag(_time)"+by+" sort asc sigconv_n as sigconv_prev_time",
 		`filter sigconv_prev_rule != null and sigconv_prev_rule != sigconv_rule and timestamp_diff(_time, sigconv_prev_time, "MICROSECOND") <= `+micros)
 	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
-}
-
-// groupNote names the group-by of a correlation for a window note.
-func groupNote(c *backends.Correlation) string {
-	if len(c.GroupBy) == 0 {
-		return ""
-	}
-	var names []string
-	for _, g := range c.GroupBy {
-		names = append(names, g.Name)
-	}
-	return " with the same " + strings.Join(names, ", ")
 }
 
 // nonEmptyGroups is the filter stage that drops events with a null or
@@ -134,7 +122,7 @@ func (b *Backend) slidingCount(c *backends.Correlation) ([]string, error) {
 		from = "0"
 	}
 	stages := []string{
-		"// sigconv: sliding " + span + " window: " + ns + " events within " + span + groupNote(c) + " (each event and the " + k + " before it, after sorting by time)",
+		"// sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + k + " before it, after sorting by time)",
 		(&converter{caseSensitive: sensitive}).config(),
 	}
 	stages = append(stages, search...)
