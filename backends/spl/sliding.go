@@ -35,22 +35,10 @@ func sliding(c *backends.Correlation, span string) ([]string, error) {
 	if err := c.CheckSlidingPair("spl"); err != nil {
 		return nil, err
 	}
-	stages, err := correlationSearch(c)
+	stages, by, secs, err := slidingFrame(c)
 	if err != nil {
 		return nil, err
 	}
-	var cols []string
-	for _, g := range c.GroupBy {
-		cols = append(cols, backends.GroupColumn(g.Name))
-	}
-	if w := nonEmptyGroups(c); w != "" {
-		stages = append(stages, w)
-	}
-	by := ""
-	if len(cols) > 0 {
-		by = " by " + strings.Join(cols, " ")
-	}
-	secs := strconv.FormatInt(int64(c.Source.Timespan/time.Second), 10)
 	stages = append(stages,
 		"sort 0 _time",
 		"streamstats current=f window=1 global=f last(sigconv_rule) as sigconv_prev_rule last(_time) as sigconv_prev_time"+by,
@@ -84,9 +72,26 @@ func slidingCount(c *backends.Correlation, span string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	stages, err := correlationSearch(c)
+	stages, by, secs, err := slidingFrame(c)
 	if err != nil {
 		return nil, err
+	}
+	ns := strconv.Itoa(n)
+	stages = append(stages,
+		"sort 0 _time",
+		"streamstats current=t window="+ns+" global=f count as sigconv_count min(_time) as sigconv_first_time"+by,
+		"where sigconv_count>="+ns+" AND _time-sigconv_first_time<="+secs)
+	note := "```sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + strconv.Itoa(n-1) + " before it, after sorting by time)```"
+	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
+}
+
+// slidingFrame is what both sliding forms start with: the merged search
+// of the rules and the stage dropping empty group values; with the
+// streamstats "by" clause and the timespan in seconds.
+func slidingFrame(c *backends.Correlation) (stages []string, by, secs string, err error) {
+	stages, err = correlationSearch(c)
+	if err != nil {
+		return nil, "", "", err
 	}
 	var cols []string
 	for _, g := range c.GroupBy {
@@ -95,16 +100,8 @@ func slidingCount(c *backends.Correlation, span string) ([]string, error) {
 	if w := nonEmptyGroups(c); w != "" {
 		stages = append(stages, w)
 	}
-	by := ""
 	if len(cols) > 0 {
 		by = " by " + strings.Join(cols, " ")
 	}
-	secs := strconv.FormatInt(int64(c.Source.Timespan/time.Second), 10)
-	ns := strconv.Itoa(n)
-	stages = append(stages,
-		"sort 0 _time",
-		"streamstats current=t window="+ns+" global=f count as sigconv_count min(_time) as sigconv_first_time"+by,
-		"where sigconv_count>="+ns+" AND _time-sigconv_first_time<="+secs)
-	note := "```sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + strconv.Itoa(n-1) + " before it, after sorting by time)```"
-	return []string{note + "\n" + strings.Join(stages, "\n| ")}, nil
+	return stages, by, strconv.FormatInt(int64(c.Source.Timespan/time.Second), 10), nil
 }

@@ -43,28 +43,10 @@ func (b *Backend) sliding(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
 	}
-	sensitive := correlationSensitive(c)
-	search, err := b.correlationSearch(c, sensitive)
+	stages, by, micros, err := b.slidingFrame(c, "// sigconv: "+c.SlidingPairNote(span))
 	if err != nil {
 		return nil, err
 	}
-	var cols []string
-	for _, g := range c.GroupBy {
-		cols = append(cols, backends.GroupColumn(g.Name))
-	}
-	by := ""
-	if len(cols) > 0 {
-		by = " by " + strings.Join(cols, ", ")
-	}
-	stages := []string{
-		"// sigconv: " + c.SlidingPairNote(span),
-		(&converter{caseSensitive: sensitive}).config(),
-	}
-	stages = append(stages, search...)
-	if f := nonEmptyGroups(c); f != "" {
-		stages = append(stages, f)
-	}
-	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
 	stages = append(stages,
 		"windowcomp row_number()"+by+" sort asc _time as sigconv_n",
 		"windowcomp lag(sigconv_rule)"+by+" sort asc sigconv_n as sigconv_prev_rule",
@@ -103,36 +85,43 @@ func (b *Backend) slidingCount(c *backends.Correlation) ([]string, error) {
 	if err != nil {
 		return nil, c.Fail(c.Source.PosOf("correlation"), "xql: %v", err)
 	}
-	sensitive := correlationSensitive(c)
-	search, err := b.correlationSearch(c, sensitive)
-	if err != nil {
-		return nil, err
-	}
-	var cols []string
-	for _, g := range c.GroupBy {
-		cols = append(cols, backends.GroupColumn(g.Name))
-	}
-	by := ""
-	if len(cols) > 0 {
-		by = " by " + strings.Join(cols, ", ")
-	}
 	ns, k := strconv.Itoa(n), strconv.Itoa(n-1)
 	from := "-" + k
 	if n == 1 {
 		from = "0"
 	}
-	stages := []string{
-		"// sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + k + " before it, after sorting by time)",
-		(&converter{caseSensitive: sensitive}).config(),
+	note := "// sigconv: sliding " + span + " window: " + ns + " events within " + span + c.GroupNote() + " (each event and the " + k + " before it, after sorting by time)"
+	stages, by, micros, err := b.slidingFrame(c, note)
+	if err != nil {
+		return nil, err
 	}
-	stages = append(stages, search...)
-	if f := nonEmptyGroups(c); f != "" {
-		stages = append(stages, f)
-	}
-	micros := strconv.FormatInt(c.Source.Timespan.Microseconds(), 10)
 	stages = append(stages,
 		"windowcomp row_number()"+by+" sort asc _time as sigconv_n",
 		"windowcomp first_value(_time)"+by+" sort asc sigconv_n between "+from+" and 0 as sigconv_first_time",
 		"filter sigconv_n >= "+ns+` and timestamp_diff(_time, sigconv_first_time, "MICROSECOND") <= `+micros)
 	return []string{stages[0] + "\n" + strings.Join(stages[1:], "\n| ")}, nil
+}
+
+// slidingFrame is what both sliding forms start with: the note, the case
+// setting, the merged search of the rules, the stage dropping empty group
+// values; with the windowcomp "by" clause and the timespan in
+// microseconds for timestamp_diff.
+func (b *Backend) slidingFrame(c *backends.Correlation, note string) (stages []string, by, micros string, err error) {
+	sensitive := correlationSensitive(c)
+	search, err := b.correlationSearch(c, sensitive)
+	if err != nil {
+		return nil, "", "", err
+	}
+	var cols []string
+	for _, g := range c.GroupBy {
+		cols = append(cols, backends.GroupColumn(g.Name))
+	}
+	if len(cols) > 0 {
+		by = " by " + strings.Join(cols, ", ")
+	}
+	stages = append([]string{note, (&converter{caseSensitive: sensitive}).config()}, search...)
+	if f := nonEmptyGroups(c); f != "" {
+		stages = append(stages, f)
+	}
+	return stages, by, strconv.FormatInt(c.Source.Timespan.Microseconds(), 10), nil
 }
