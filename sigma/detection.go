@@ -114,8 +114,9 @@ func (p *parser) parseSearchList(s *Search, v *yaml.Node) {
 // keywordGroup is a group of one keyword item with the given values.
 func (p *parser) keywordGroup(vals []*yaml.Node, pos Pos) *Group {
 	it := &Item{Pos: pos, Values: make([]ItemValue, 0, len(vals))}
-	for _, v := range vals {
-		if iv, ok := p.itemValue(it, nil, v); ok {
+	slots := make([]Value, len(vals))
+	for i, v := range vals {
+		if iv, ok := p.itemValue(it, nil, v, slots[i:i+1:i+1]); ok {
 			it.Values = append(it.Values, iv)
 		}
 	}
@@ -158,8 +159,11 @@ func (p *parser) parseItem(kv pair) *Item {
 	// Sized once: the parsed rules stay in memory until the whole set is
 	// converted, so growth slack here is held for the whole run.
 	it.Values = make([]ItemValue, 0, len(vals))
-	for _, v := range vals {
-		if iv, ok := p.itemValue(it, mods, v); ok {
+	// One array holds every value's first alternative; each value's slice
+	// is capped at its own element, so nothing appends into a neighbour.
+	slots := make([]Value, len(vals))
+	for i, v := range vals {
+		if iv, ok := p.itemValue(it, mods, v, slots[i:i+1:i+1]); ok {
 			it.Values = append(it.Values, iv)
 		}
 	}

@@ -92,7 +92,10 @@ func (p *parser) checkChain(it *Item, mods []modRef) bool {
 }
 
 // itemValue decodes one value and applies the modifiers left to right.
-func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node) (ItemValue, bool) {
+// slot is a one-element slice the caller owns (items share one array for
+// their values); the value's alternatives are written into it while there
+// is one, and modifiers that keep one value replace it in place.
+func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node, slot []Value) (ItemValue, bool) {
 	s := readScalar(v)
 	rest := mods
 	var first *modRef
@@ -106,11 +109,21 @@ func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node) (ItemValue, bo
 		}
 		break
 	}
+	if first == nil {
+		if str, ok := p.wildcardString(it, rest, s); ok {
+			if s.Ambiguous != "" {
+				p.warnf(nodePos(v), "%s", s.Ambiguous)
+			}
+			slot[0] = str
+			return ItemValue{Pos: nodePos(v), Alternatives: slot}, true
+		}
+	}
 	val, ok := p.initialValue(it, first, v, s)
 	if !ok {
 		return ItemValue{}, false
 	}
-	vals := []Value{val}
+	slot[0] = val
+	vals := slot
 	for i, m := range rest {
 		if isListMod(m.mod) {
 			p.applyListMod(it, m.mod)
@@ -124,6 +137,56 @@ func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node) (ItemValue, bo
 		}
 	}
 	return ItemValue{Pos: nodePos(v), Alternatives: vals}, true
+}
+
+// wildcardString is itemValue's path for the most common value: plain
+// text without wildcards or escapes under no modifiers but contains,
+// startswith, endswith, cased and the list modifiers. Its parts are built
+// at their final size at once, which is what applying the modifiers one
+// by one gives: each adds a '*' on its side unless one is there already.
+// ok is false for any other value, which takes the general path.
+func (p *parser) wildcardString(it *Item, mods []modRef, s scalar) (String, bool) {
+	if s.Kind != kString || s.Text == "" || strings.IndexAny(s.Text, `\*?`) >= 0 {
+		return String{}, false
+	}
+	lead, trail, cased := false, false, false
+	for _, m := range mods {
+		switch m.mod {
+		case ModAll, ModNeq, ModCased:
+		case ModContains:
+			lead, trail = true, true
+		case ModStartsWith:
+			trail = true
+		case ModEndsWith:
+			lead = true
+		default:
+			return String{}, false
+		}
+	}
+	for _, m := range mods {
+		switch m.mod {
+		case ModAll, ModNeq:
+			p.applyListMod(it, m.mod)
+		case ModCased:
+			cased = true
+		}
+	}
+	n := 1
+	if lead {
+		n++
+	}
+	if trail {
+		n++
+	}
+	parts := make([]Part, 0, n)
+	if lead {
+		parts = append(parts, Part{Kind: WildMulti})
+	}
+	parts = append(parts, Part{Kind: Literal, Text: s.Text})
+	if trail {
+		parts = append(parts, Part{Kind: WildMulti})
+	}
+	return String{Parts: parts, Cased: cased}, true
 }
 
 func (p *parser) applyListMod(it *Item, m Modifier) {
@@ -245,11 +308,29 @@ func (p *parser) fieldRefValue(text string, pos Pos) (Value, bool) {
 	return FieldRef{Field: s.Text()}, true
 }
 
-// applyMod applies one value modifier to every alternative.
+// applyMod applies one value modifier to every alternative. A modifier
+// that gives one value for each replaces the alternatives in place (vals
+// is owned by itemValue); the encoders may give several and build a new
+// list.
 func (p *parser) applyMod(m modRef, vals []Value) ([]Value, bool) {
+	if !expands(m.mod) {
+		for i, v := range vals {
+			res, err := modifyOne(m, v)
+			if err != nil {
+				p.errorf(m.pos, "%v", err)
+				return nil, false
+			}
+			vals[i] = res
+		}
+		return vals, true
+	}
 	out := make([]Value, 0, len(vals))
 	for _, v := range vals {
-		res, err := p.modifyOne(m, v)
+		s, err := needString(m, v)
+		var res []Value
+		if err == nil {
+			res, err = p.encode(m, s)
+		}
 		if err != nil {
 			p.errorf(m.pos, "%v", err)
 			return nil, false
@@ -263,32 +344,28 @@ func (p *parser) applyMod(m modRef, vals []Value) ([]Value, bool) {
 	return out, true
 }
 
-func (p *parser) modifyOne(m modRef, v Value) ([]Value, error) {
-	switch m.mod {
-	case ModContains, ModStartsWith, ModEndsWith:
-		r, err := addWildcards(m, v)
-		return []Value{r}, err
-	case ModCased:
-		return one(setCased(m, v))
+// expands tells the modifiers that may turn one value into several.
+func expands(m Modifier) bool {
+	switch m {
 	case ModBase64, ModBase64Offset, ModUTF16LE, ModUTF16BE, ModUTF16, ModWindash, ModExpand:
-		s, err := needString(m, v)
-		if err != nil {
-			return nil, err
-		}
-		return p.encode(m, s)
-	case ModReIgnoreCase, ModReMultiline, ModReDotAll:
-		return one(setFlag(m, v))
-	case ModGT, ModGTE, ModLT, ModLTE:
-		return one(compare(m, v))
+		return true
 	}
-	return nil, fmt.Errorf("modifier %s must come first: it reads the value as written", m.name)
+	return false
 }
 
-func one(v Value, err error) ([]Value, error) {
-	if err != nil {
-		return nil, err
+// modifyOne applies a modifier that gives one value for one value.
+func modifyOne(m modRef, v Value) (Value, error) {
+	switch m.mod {
+	case ModContains, ModStartsWith, ModEndsWith:
+		return addWildcards(m, v)
+	case ModCased:
+		return setCased(m, v)
+	case ModReIgnoreCase, ModReMultiline, ModReDotAll:
+		return setFlag(m, v)
+	case ModGT, ModGTE, ModLT, ModLTE:
+		return compare(m, v)
 	}
-	return []Value{v}, nil
+	return nil, fmt.Errorf("modifier %s must come first: it reads the value as written", m.name)
 }
 
 // describe names a value's type for messages.
