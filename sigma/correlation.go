@@ -366,7 +366,7 @@ func (p *parser) generate(c *Correlation, root, f *docFields) {
 		vals = append(vals, s.Bool)
 	}
 	if len(vals) == 2 && vals[0] != vals[1] {
-		p.errorf(nodePos(root.byKey["generate"].K), "generate is set twice with different values")
+		p.errorf(nodePos(root.key("generate")), "generate is set twice with different values")
 	}
 	c.Generate = len(vals) > 0 && vals[len(vals)-1]
 }

@@ -161,29 +161,62 @@ func (p *parser) parseDoc(root *yaml.Node) Document {
 	return d
 }
 
-// docFields is one document's top-level entries by key.
+// docFields is one document's top-level entries, first occurrence of each
+// key only, in document order.
 type docFields struct {
 	pos   Pos
 	order []pair
-	byKey map[string]pair
+	index map[string]int // position in order; only past smallMap keys
 }
 
+// fields lists a document's top-level entries. A rule has a dozen or two
+// keys, so lookups scan the list (as checkKeys does): a map per document
+// cost more to build (about 3 KB per rule) than every lookup into it. A
+// document with more keys than smallMap gets a map, so hostile input
+// stays linear.
 func (p *parser) fields(m *yaml.Node) *docFields {
-	// Sized up front: growing the map key by key was a visible share of
-	// parsing time.
-	d := &docFields{pos: nodePos(m), byKey: make(map[string]pair, len(deref(m).Content)/2)}
-	for _, kv := range p.pairs(m) {
-		if _, dup := d.byKey[kv.Key]; dup {
+	kvs := p.pairs(m)
+	d := &docFields{pos: nodePos(m), order: kvs[:0]}
+	if len(kvs) > smallMap {
+		d.index = make(map[string]int, len(kvs))
+	}
+	for _, kv := range kvs { // in place: the write index never passes the read one
+		if _, dup := d.lookup(kv.Key); dup {
 			continue // reported by scanDoc
 		}
+		if d.index != nil {
+			d.index[kv.Key] = len(d.order)
+		}
 		d.order = append(d.order, kv)
-		d.byKey[kv.Key] = kv
 	}
 	return d
 }
 
+// lookup returns the entry for key.
+func (d *docFields) lookup(key string) (pair, bool) {
+	if d.index != nil {
+		i, ok := d.index[key]
+		if !ok {
+			return pair{}, false
+		}
+		return d.order[i], true
+	}
+	for _, kv := range d.order {
+		if kv.Key == key {
+			return kv, true
+		}
+	}
+	return pair{}, false
+}
+
+// key returns the key node of an entry known to be there.
+func (d *docFields) key(name string) *yaml.Node {
+	kv, _ := d.lookup(name)
+	return kv.K
+}
+
 func (d *docFields) get(key string) (*yaml.Node, bool) {
-	kv, ok := d.byKey[key]
+	kv, ok := d.lookup(key)
 	if !ok {
 		return nil, false
 	}
@@ -205,7 +238,7 @@ func (p *parser) parseKind(m *yaml.Node) Document {
 	return p.parseRule(d)
 }
 
-func (d *docFields) has(key string) bool { _, ok := d.byKey[key]; return ok }
+func (d *docFields) has(key string) bool { _, ok := d.lookup(key); return ok }
 
 // refuseAction rejects legacy Sigma 1 collection actions. Their merge
 // semantics differ between the old wiki and pySigma (see the reference,
@@ -243,7 +276,7 @@ func (p *parser) parseRule(d *docFields) Document {
 		p.errorf(d.pos, "missing logsource")
 	}
 	if n, ok := d.get("detection"); ok {
-		r.Detection = p.parseDetection(n, d.byKey["detection"].K, "detection")
+		r.Detection = p.parseDetection(n, d.key("detection"), "detection")
 	} else {
 		p.errorf(d.pos, "missing detection")
 	}
