@@ -148,11 +148,23 @@ func condPos(c *sigma.Condition, off int) sigma.Pos {
 // an And over its items. Every call builds fresh nodes, so a search
 // referenced twice never shares nodes that a pipeline might rewrite.
 func Search(s *sigma.Search) Expr {
+	// The search's Match nodes are allocated as one array: most items
+	// hold a value or two, and a node each was the lowering's largest
+	// share of allocations.
+	n := 0
+	for _, g := range s.Groups {
+		for _, it := range g.Items {
+			n += matchCount(it)
+		}
+	}
+	ms := make([]Match, n)
 	groups := make([]Expr, 0, len(s.Groups))
 	for _, g := range s.Groups {
 		items := make([]Expr, 0, len(g.Items))
 		for _, it := range g.Items {
-			items = append(items, Item(it))
+			var x Expr
+			x, ms = itemFrom(it, ms)
+			items = append(items, x)
 		}
 		groups = append(groups, joinOwned(true, items))
 	}
@@ -164,7 +176,29 @@ func Search(s *sigma.Search) Expr {
 // windash, base64offset, ...) are always OR-ed. A neq item is negated as
 // a whole.
 func Item(it *sigma.Item) Expr {
+	x, _ := itemFrom(it, make([]Match, matchCount(it)))
+	return x
+}
+
+// matchCount is the number of Match nodes item builds for it.
+func matchCount(it *sigma.Item) int {
+	n := 0
+	for _, v := range it.Values {
+		n += len(v.Alternatives)
+	}
+	return n
+}
+
+// itemFrom is Item taking its Match nodes from the front of ms, which holds
+// at least matchCount(it); it returns the rest.
+func itemFrom(it *sigma.Item, ms []Match) (Expr, []Match) {
 	values := make([]Expr, 0, len(it.Values))
+	next := func(v sigma.Value, pos sigma.Pos) *Match {
+		m := &ms[0]
+		*m = Match{Field: it.Field, Value: v, Pos: pos}
+		ms = ms[1:]
+		return m
+	}
 	for _, v := range it.Values {
 		pos := v.Pos
 		if !pos.IsValid() {
@@ -173,12 +207,12 @@ func Item(it *sigma.Item) Expr {
 		if len(v.Alternatives) == 1 {
 			// The common case: one Match, no Or around it to build and
 			// collapse again.
-			values = append(values, &Match{Field: it.Field, Value: v.Alternatives[0], Pos: pos})
+			values = append(values, next(v.Alternatives[0], pos))
 			continue
 		}
 		alts := make([]Expr, 0, len(v.Alternatives))
 		for _, a := range v.Alternatives {
-			alts = append(alts, &Match{Field: it.Field, Value: a, Pos: pos})
+			alts = append(alts, next(a, pos))
 		}
 		values = append(values, joinOwned(false, alts))
 	}
@@ -186,7 +220,7 @@ func Item(it *sigma.Item) Expr {
 	if it.Negated {
 		x = &Not{Arg: x}
 	}
-	return x
+	return x, ms
 }
 
 // joinOwned is NewAnd (and true) or NewOr (and false) for an argument
