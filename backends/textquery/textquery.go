@@ -117,8 +117,12 @@ func (d *Dialect) Render(e ir.Expr) (string, error) {
 // rule, flattening nested ANDs so that the added conditions and the
 // detection read as one list.
 func (d *Dialect) RenderRule(r *ir.Rule, q ir.Expr) (string, error) {
-	args := append(append([]ir.Expr(nil), r.Filters...), q)
-	all := flatten(args, true)
+	var all []ir.Expr
+	if len(r.Filters) == 0 {
+		all = flatten([]ir.Expr{q}, true)
+	} else {
+		all = flatten(append(append(make([]ir.Expr, 0, len(r.Filters)+1), r.Filters...), q), true)
+	}
 	if len(all) == 1 {
 		return d.Render(all[0])
 	}
@@ -265,21 +269,62 @@ func (d *Dialect) join(args []ir.Expr, isAnd bool, joiner string) (string, error
 
 func (d *Dialect) joinIn(args []ir.Expr, isAnd bool, joiner string, guard bool) (string, error) {
 	prec := d.precOf(isAnd)
-	parts := make([]string, 0, len(args))
+	// The fragments are collected and written once into a builder of the
+	// exact size: no slice per argument, no string per added group.
+	parts := make([]Fragment, 0, len(args))
+	size := 0
 	for i := 0; i < len(args); {
-		frags, n, err := d.renderRun(args[i:], isAnd, guard)
+		var n int
+		var err error
+		start := len(parts)
+		parts, n, err = d.renderRun(parts, args[i:], isAnd, guard)
 		if err != nil {
 			return "", err
 		}
 		i += n
-		for _, f := range frags {
-			if f.Prec < prec || (d.GroupMixed && f.Prec < PrecNot && f.Prec != prec) {
-				f.Text = d.Open + f.Text + d.Close
+		for j := start; j < len(parts); j++ {
+			// Prec marks the fragments to group from here on.
+			f := &parts[j]
+			group := f.Prec < prec || (d.GroupMixed && f.Prec < PrecNot && f.Prec != prec)
+			f.Prec = PrecAtom
+			size += len(f.Text)
+			if group {
+				f.Prec = PrecLowest
+				size += len(d.Open) + len(d.Close)
 			}
-			parts = append(parts, f.Text)
 		}
 	}
-	return d.chain(parts, joiner), nil
+	if d.MaxChain >= 2 && len(parts) > d.MaxChain {
+		texts := make([]string, len(parts))
+		for i, f := range parts {
+			texts[i] = d.grouped(f)
+		}
+		return d.chain(texts, joiner), nil
+	}
+	var b strings.Builder
+	b.Grow(size + len(joiner)*(len(parts)-1))
+	for i, f := range parts {
+		if i > 0 {
+			b.WriteString(joiner)
+		}
+		if f.Prec == PrecLowest {
+			b.WriteString(d.Open)
+			b.WriteString(f.Text)
+			b.WriteString(d.Close)
+		} else {
+			b.WriteString(f.Text)
+		}
+	}
+	return b.String(), nil
+}
+
+// grouped is a fragment joinIn marked for grouping (PrecLowest) in the
+// group tokens, any other as it is.
+func (d *Dialect) grouped(f Fragment) string {
+	if f.Prec == PrecLowest {
+		return d.Open + f.Text + d.Close
+	}
+	return f.Text
 }
 
 // chain joins parts, grouping them into at most MaxChain operands per
@@ -303,8 +348,8 @@ func (d *Dialect) chain(parts []string, joiner string) string {
 
 // renderRun renders the next argument, or the next run of same-field
 // matches: as one list when under OR and the List hook accepts them,
-// else each on its own.
-func (d *Dialect) renderRun(args []ir.Expr, isAnd, guard bool) ([]Fragment, int, error) {
+// else each on its own. It appends the fragments to dst.
+func (d *Dialect) renderRun(dst []Fragment, args []ir.Expr, isAnd, guard bool) ([]Fragment, int, error) {
 	if !isAnd && d.List != nil {
 		if run := sameFieldRun(args); len(run) > 1 {
 			f, ok, err := d.List(run)
@@ -322,35 +367,59 @@ func (d *Dialect) renderRun(args []ir.Expr, isAnd, guard bool) ([]Fragment, int,
 				f = d.guardLeaf(run[0], f)
 			}
 			if ok {
-				return []Fragment{f}, len(run), nil
+				return append(dst, f), len(run), nil
 			}
-			frags := make([]Fragment, len(run))
-			for i, m := range run {
-				if frags[i], err = d.renderIn(m, guard); err != nil {
+			for _, m := range run {
+				f, err := d.renderIn(m, guard)
+				if err != nil {
 					return nil, 0, err
 				}
+				dst = append(dst, f)
 			}
-			return frags, len(run), nil
+			return dst, len(run), nil
 		}
 	}
 	f, err := d.renderIn(args[0], guard)
-	return []Fragment{f}, 1, err
+	return append(dst, f), 1, err
 }
 
+// sameFieldRun returns the matches on one field that args starts with,
+// nil when there are fewer than two (counted first, so that the common
+// run of one allocates nothing).
 func sameFieldRun(args []ir.Expr) []*ir.Match {
-	var run []*ir.Match
+	n := 0
 	for _, a := range args {
 		m, ok := a.(*ir.Match)
-		if !ok || m.Field == "" || (len(run) > 0 && run[0].Field != m.Field) {
+		if !ok || m.Field == "" || (n > 0 && args[0].(*ir.Match).Field != m.Field) {
 			break
 		}
-		run = append(run, m)
+		n++
+	}
+	if n < 2 {
+		return nil
+	}
+	run := make([]*ir.Match, n)
+	for i := range run {
+		run[i] = args[i].(*ir.Match)
 	}
 	return run
 }
 
 // flatten splices nested nodes of the same kind into one argument list.
+// When there is nothing to splice it returns args itself (read only).
 func flatten(args []ir.Expr, isAnd bool) []ir.Expr {
+	nested := false
+	for _, a := range args {
+		switch a.(type) {
+		case *ir.And:
+			nested = nested || isAnd
+		case *ir.Or:
+			nested = nested || !isAnd
+		}
+	}
+	if !nested {
+		return args
+	}
 	var out []ir.Expr
 	for _, a := range args {
 		switch a := a.(type) {

@@ -225,3 +225,24 @@ func TestGroupMixed(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxChain splits a long run into parenthesized sub-chains of at most
+// MaxChain operands, each operand grouped as it would be in one chain.
+func TestMaxChain(t *testing.T) {
+	d := dialect(false, false)
+	d.MaxChain = 2
+	e := or(m("a"), and(m("b"), m("c")), m("d"), m("e"), m("f"))
+	got, err := d.Render(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Five operands, MaxChain 2: sub-chains of 3 and 2, the first split again.
+	want := "((a | b & c) | d) | (e | f)"
+	if got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+	e = and(m("a"), or(m("b"), m("c")), m("d"))
+	if got, err = d.Render(e); err != nil || got != "(a & (b | c)) & d" {
+		t.Errorf("got %q, %v", got, err)
+	}
+}
