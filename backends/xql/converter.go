@@ -118,6 +118,9 @@ func (x *converter) column(m *ir.Match) (*Column, error) {
 // refusal is why the value cannot be compared with the column exactly,
 // or "".
 func (x *converter) refusal(c *Column, v sigma.Value) string {
+	if len(c.Refuse) == 0 {
+		return "" // most columns: no value text to build
+	}
 	switch v := v.(type) {
 	case sigma.String:
 		return c.refusal(valueText(c.rewrite(v)))

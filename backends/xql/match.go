@@ -31,7 +31,9 @@ func (x *converter) match(m *ir.Match) (textquery.Fragment, error) {
 			return textquery.Fragment{}, sigma.Errorf(r.Source.File, m.Pos, "xql: %s: %s (value %s)", x.fieldLabel(f), why, ir.FormatValue(m.Value)).WithReason(sigma.ReasonField)
 		}
 		if s, ok := m.Value.(sigma.String); ok {
-			m = &ir.Match{Field: f, Value: col.rewrite(s), Pos: m.Pos}
+			if s, changed := col.rewritten(s); changed {
+				m = &ir.Match{Field: f, Value: s, Pos: m.Pos}
+			}
 		}
 	}
 	if re, ok := m.Value.(sigma.Regex); ok {

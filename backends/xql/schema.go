@@ -110,23 +110,33 @@ func (c *Column) refusal(text string) string {
 // first part is literal text, matching the prefix case-insensitively
 // unless the value is cased.
 func (c *Column) rewrite(s sigma.String) sigma.String {
+	out, _ := c.rewritten(s)
+	return out
+}
+
+// rewritten is rewrite reporting whether a prefix was rewritten, so that
+// callers keep the value they have when none was.
+func (c *Column) rewritten(s sigma.String) (sigma.String, bool) {
 	if len(c.Prefixes) == 0 || len(s.Parts) == 0 || s.Parts[0].Kind != sigma.Literal {
-		return s
+		return s, false
 	}
 	first := s.Parts[0].Text
 	for from, to := range c.Prefixes {
 		if len(first) >= len(from) && (first[:len(from)] == from || !s.Cased && strings.EqualFold(first[:len(from)], from)) {
 			parts := append([]sigma.Part(nil), s.Parts...)
 			parts[0].Text = to + first[len(from):]
-			return sigma.String{Parts: parts, Cased: s.Cased}
+			return sigma.String{Parts: parts, Cased: s.Cased}, true
 		}
 	}
-	return s
+	return s, false
 }
 
 // valueText writes a Sigma string with its wildcards as '*' and '?', for
 // the refusal patterns.
 func valueText(s sigma.String) string {
+	if len(s.Parts) == 1 && s.Parts[0].Kind == sigma.Literal {
+		return s.Parts[0].Text // most values: no copy
+	}
 	var b strings.Builder
 	for _, p := range s.Parts {
 		switch p.Kind {
