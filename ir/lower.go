@@ -251,14 +251,7 @@ func joinOwned(and bool, args []Expr) Expr {
 // any *And among them and returning a lone argument as is. With no
 // arguments it is an empty And, which is true.
 func NewAnd(args ...Expr) Expr {
-	var flat []Expr
-	for _, a := range args {
-		if x, ok := a.(*And); ok {
-			flat = append(flat, x.Args...)
-		} else {
-			flat = append(flat, a)
-		}
-	}
+	flat := splice(args, true)
 	if len(flat) == 1 {
 		return flat[0]
 	}
@@ -268,16 +261,47 @@ func NewAnd(args ...Expr) Expr {
 // NewOr is NewAnd for disjunctions; with no arguments it is an empty Or,
 // which is false.
 func NewOr(args ...Expr) Expr {
-	var flat []Expr
-	for _, a := range args {
-		if x, ok := a.(*Or); ok {
-			flat = append(flat, x.Args...)
-		} else {
-			flat = append(flat, a)
-		}
-	}
+	flat := splice(args, false)
 	if len(flat) == 1 {
 		return flat[0]
 	}
 	return &Or{Args: flat}
+}
+
+// splice returns args with the arguments of each *And (and true) or *Or
+// (and false) among them in its place, in a new slice of the exact size
+// (nil when that is empty).
+func splice(args []Expr, and bool) []Expr {
+	n := 0
+	for _, a := range args {
+		if inner, ok := sameOp(a, and); ok {
+			n += len(inner)
+		} else {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	flat := make([]Expr, 0, n)
+	for _, a := range args {
+		if inner, ok := sameOp(a, and); ok {
+			flat = append(flat, inner...)
+		} else {
+			flat = append(flat, a)
+		}
+	}
+	return flat
+}
+
+// sameOp returns a's arguments when a is an *And (and true) or an *Or
+// (and false).
+func sameOp(a Expr, and bool) ([]Expr, bool) {
+	switch x := a.(type) {
+	case *And:
+		return x.Args, and
+	case *Or:
+		return x.Args, !and
+	}
+	return nil, false
 }
