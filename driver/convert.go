@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -33,6 +34,10 @@ type Options struct {
 	// Done, when set, is called after each document is converted, from
 	// any goroutine (progress display).
 	Done func()
+	// FileDone, when set, is called by Stream.Each after each file's
+	// results are emitted (progress by file, whose number is known
+	// before conversion).
+	FileDone func()
 }
 
 // Result is the outcome of one document, or of one file that has errors.
@@ -107,16 +112,9 @@ func (s *Set) jobs(opt Options) []job {
 			out = append(out, job{path: f.Path, errs: errs})
 		}
 		for _, doc := range f.Documents {
-			switch d := doc.(type) {
-			case *sigma.Rule:
-				if !opt.EveryRule && !s.Collection.Generated(d) {
-					continue
-				}
-			case *sigma.Correlation:
-			default:
-				continue
+			if wanted(s.Collection, doc, opt) {
+				out = append(out, job{path: f.Path, doc: doc})
 			}
-			out = append(out, job{path: f.Path, doc: doc})
 		}
 	}
 	for _, f := range s.FilterFiles {
@@ -189,19 +187,39 @@ func (s *Set) Each(conv *backends.Converter, opt Options, emit func(Result)) {
 }
 
 func (s *Set) run(conv *backends.Converter, j job) Result {
-	r := Result{Path: j.path, Doc: j.doc}
-	switch d := j.doc.(type) {
-	case nil:
-		r.Err = j.errs
+	if j.doc == nil {
+		return Result{Path: j.path, Err: j.errs}
+	}
+	return convertDoc(conv, s.Collection, j.path, j.doc)
+}
+
+// wanted reports whether a document has a result: every correlation, and
+// every rule unless only correlations use it (generate: false) and
+// Options.EveryRule is off.
+func wanted(coll *collection.Collection, doc sigma.Document, opt Options) bool {
+	switch d := doc.(type) {
 	case *sigma.Rule:
-		r.Conversion, r.Err = conv.ConvertFiltered(d, s.Collection.FiltersFor(d))
+		return opt.EveryRule || coll.Generated(d)
 	case *sigma.Correlation:
-		rules, err := s.Collection.CorrelationRules(d)
+		return true
+	}
+	return false
+}
+
+// convertDoc converts a rule with the meta-filters that apply to it, or a
+// correlation with the rules it references.
+func convertDoc(conv *backends.Converter, coll *collection.Collection, path string, doc sigma.Document) Result {
+	r := Result{Path: path, Doc: doc}
+	switch d := doc.(type) {
+	case *sigma.Rule:
+		r.Conversion, r.Err = conv.ConvertFiltered(d, coll.FiltersFor(d))
+	case *sigma.Correlation:
+		rules, err := coll.CorrelationRules(d)
 		if err != nil {
 			r.Err = err
 			break
 		}
-		r.Conversion, r.Err = conv.ConvertCorrelation(d, rules, s.Collection.FiltersFor)
+		r.Conversion, r.Err = conv.ConvertCorrelation(d, rules, coll.FiltersFor)
 	}
 	return r
 }
