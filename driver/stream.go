@@ -34,6 +34,9 @@ type Stream struct {
 	// path, each sorted; warnings the same in input order.
 	resolution map[string]sigma.ErrorList
 	warnings   sigma.ErrorList
+	// namesResolved is set when resolution already holds the reused ids
+	// and names (a Set's).
+	namesResolved bool
 	// EarlyFiles counts the files parsed before conversion.
 	EarlyFiles int
 }
@@ -228,14 +231,14 @@ func (s *Stream) Each(conv *backends.Converter, opt Options, emit func(Result)) 
 		out[i] = fileResults{} // let the garbage collector have it
 		var dups sigma.ErrorList
 		for _, doc := range fr.file.Documents {
-			if r, ok := doc.(*sigma.Rule); ok {
+			if r, ok := doc.(*sigma.Rule); ok && !s.namesResolved {
 				dups = append(dups, names.Add(r)...)
 			}
 		}
 		resolved := append(dups, s.resolution[fr.file.Path]...)
 		resolved.Sort()
 		if errs := append(append(sigma.ErrorList(nil), fr.file.Diags...), resolved...).Errors(); len(errs) > 0 {
-			emit(Result{Path: fr.file.Path, Err: errs})
+			s.emitErrors(fr.file.Path, errs, opt, emit)
 		}
 		for _, r := range fr.results {
 			emit(r)
@@ -248,9 +251,18 @@ func (s *Stream) Each(conv *backends.Converter, opt Options, emit func(Result)) 
 	wg.Wait()
 	for _, f := range s.filterFiles {
 		if errs := append(append(sigma.ErrorList(nil), f.Diags...), s.resolution[f.Path]...).Errors(); len(errs) > 0 {
-			emit(Result{Path: f.Path, Err: errs})
+			s.emitErrors(f.Path, errs, opt, emit)
 		}
 	}
+}
+
+// emitErrors emits the result that stands for a file's errors; it counts
+// as done like a converted document.
+func (s *Stream) emitErrors(path string, errs sigma.ErrorList, opt Options, emit func(Result)) {
+	if opt.Done != nil {
+		opt.Done()
+	}
+	emit(Result{Path: path, Err: errs})
 }
 
 // convertFile parses file i (unless parsed early) and converts its rules
