@@ -1,7 +1,6 @@
 package driver
 
 import (
-
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/diag"
