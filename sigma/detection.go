@@ -115,8 +115,9 @@ func (p *parser) parseSearchList(s *Search, v *yaml.Node) {
 func (p *parser) keywordGroup(vals []*yaml.Node, pos Pos) *Group {
 	it := &Item{Pos: pos, Values: make([]ItemValue, 0, len(vals))}
 	slots := make([]Value, len(vals))
+	arena := partArena{left: len(vals)}
 	for i, v := range vals {
-		if iv, ok := p.itemValue(it, nil, v, slots[i:i+1:i+1]); ok {
+		if iv, ok := p.itemValue(it, nil, v, slots[i:i+1:i+1], &arena); ok {
 			it.Values = append(it.Values, iv)
 		}
 	}
@@ -162,8 +163,9 @@ func (p *parser) parseItem(kv pair) *Item {
 	// One array holds every value's first alternative; each value's slice
 	// is capped at its own element, so nothing appends into a neighbour.
 	slots := make([]Value, len(vals))
+	arena := partArena{left: len(vals)}
 	for i, v := range vals {
-		if iv, ok := p.itemValue(it, mods, v, slots[i:i+1:i+1]); ok {
+		if iv, ok := p.itemValue(it, mods, v, slots[i:i+1:i+1], &arena); ok {
 			it.Values = append(it.Values, iv)
 		}
 	}

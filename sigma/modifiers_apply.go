@@ -95,7 +95,7 @@ func (p *parser) checkChain(it *Item, mods []modRef) bool {
 // slot is a one-element slice the caller owns (items share one array for
 // their values); the value's alternatives are written into it while there
 // is one, and modifiers that keep one value replace it in place.
-func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node, slot []Value) (ItemValue, bool) {
+func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node, slot []Value, arena *partArena) (ItemValue, bool) {
 	s := readScalar(v)
 	rest := mods
 	var first *modRef
@@ -110,7 +110,7 @@ func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node, slot []Value) 
 		break
 	}
 	if first == nil {
-		if str, ok := p.wildcardString(it, rest, s); ok {
+		if str, ok := p.wildcardString(it, rest, s, arena); ok {
 			if s.Ambiguous != "" {
 				p.warnf(nodePos(v), "%s", s.Ambiguous)
 			}
@@ -145,7 +145,7 @@ func (p *parser) itemValue(it *Item, mods []modRef, v *yaml.Node, slot []Value) 
 // at their final size at once, which is what applying the modifiers one
 // by one gives: each adds a '*' on its side unless one is there already.
 // ok is false for any other value, which takes the general path.
-func (p *parser) wildcardString(it *Item, mods []modRef, s scalar) (String, bool) {
+func (p *parser) wildcardString(it *Item, mods []modRef, s scalar, arena *partArena) (String, bool) {
 	if s.Kind != kString || s.Text == "" || strings.IndexAny(s.Text, `\*?`) >= 0 {
 		return String{}, false
 	}
@@ -178,7 +178,7 @@ func (p *parser) wildcardString(it *Item, mods []modRef, s scalar) (String, bool
 	if trail {
 		n++
 	}
-	parts := make([]Part, 0, n)
+	parts := arena.take(n)
 	if lead {
 		parts = append(parts, Part{Kind: WildMulti})
 	}
@@ -187,6 +187,26 @@ func (p *parser) wildcardString(it *Item, mods []modRef, s scalar) (String, bool
 		parts = append(parts, Part{Kind: WildMulti})
 	}
 	return String{Parts: parts, Cased: cased}, true
+}
+
+// partArena hands out the parts of an item's values from one array: the
+// values of an item share their modifiers, so each needs as many parts,
+// and one allocation per item replaces one per value.
+type partArena struct {
+	free []Part
+	left int // at least the values still to ask, the asking one included
+}
+
+// take returns an empty slice with room for n parts, capped so that an
+// append never reaches the next value's parts.
+func (a *partArena) take(n int) []Part {
+	if len(a.free) < n {
+		a.free = make([]Part, n*max(a.left, 1))
+	}
+	out := a.free[:0:n]
+	a.free = a.free[n:]
+	a.left--
+	return out
 }
 
 func (p *parser) applyListMod(it *Item, m Modifier) {

@@ -390,8 +390,9 @@ func (p *parser) stringList(n *yaml.Node, key string) []string {
 		return nil
 	}
 	out := make([]string, 0, len(n.Content))
+	entry := key + " entry" // once, not per element
 	for _, c := range n.Content {
-		if s, ok := p.str(c, key+" entry"); ok {
+		if s, ok := p.str(c, entry); ok {
 			out = append(out, s)
 		}
 	}
