@@ -556,6 +556,7 @@ func (l *loader) addCondition(p map[string]*yaml.Node, n *yaml.Node) (Transforma
 		t.Fields = append(t.Fields, kv[0].Value)
 		t.Values = append(t.Values, vals)
 	}
+	t.filters = t.build()
 	return t, nil
 }
 

@@ -141,6 +141,7 @@ type FieldNameMapping struct {
 
 // Apply implements Transformation.
 func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
+	pool := matchPool{rule: r}
 	out, err := rewriteQueries(r, func(m *ir.Match) (ir.Expr, error) {
 		targets, ok := t.Mapping[m.Field]
 		if !ok || m.Field == "" || !it.selectsField(m.Field) {
@@ -148,12 +149,12 @@ func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, erro
 		}
 		if len(targets) == 1 { // the common case, without a slice of one
 			s.mapped[targets[0]] = true
-			return &ir.Match{Field: targets[0], Value: mapFieldRef(m.Value, t.Mapping), Pos: m.Pos}, nil
+			return pool.match(targets[0], mapFieldRef(m.Value, t.Mapping), m.Pos), nil
 		}
 		alts := make([]ir.Expr, len(targets))
 		for i, f := range targets {
 			s.mapped[f] = true
-			alts[i] = &ir.Match{Field: f, Value: mapFieldRef(m.Value, t.Mapping), Pos: m.Pos}
+			alts[i] = pool.match(f, mapFieldRef(m.Value, t.Mapping), m.Pos)
 		}
 		return &ir.Or{Args: alts}, nil
 	})
@@ -170,6 +171,28 @@ func (t *FieldNameMapping) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, erro
 		return nil
 	})
 	return withFields(out, fields, changed), nil
+}
+
+// matchPool hands out the new Match nodes of one rewrite from arrays
+// sized for the rule's leaves: a field mapping renames most leaves, and a
+// node each was the pipelines' largest share of allocations.
+type matchPool struct {
+	rule *ir.Rule
+	free []ir.Match
+}
+
+func (p *matchPool) match(field string, v sigma.Value, pos sigma.Pos) *ir.Match {
+	if len(p.free) == 0 {
+		n := 0
+		for _, q := range p.rule.Queries {
+			ir.Inspect(q, func(*ir.Match) bool { n++; return true })
+		}
+		p.free = make([]ir.Match, max(n, 1))
+	}
+	m := &p.free[0]
+	p.free = p.free[1:]
+	*m = ir.Match{Field: field, Value: v, Pos: pos}
+	return m
 }
 
 // mapFieldRef maps the referenced field of a fieldref value too; a
@@ -264,11 +287,28 @@ type AddCondition struct {
 	Fields  []string
 	Values  [][]sigma.Value // per field; several values are OR-ed
 	Negated bool
+
+	// filters are the conditions Apply appends, built once when the item
+	// is loaded (the trees are read only, so every rule shares them); nil
+	// for an AddCondition built by hand, which Apply builds per rule.
+	// Change a loaded one by loading or building a new one.
+	filters []ir.Expr
 }
 
 // Apply implements Transformation.
 func (t *AddCondition) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
 	out := shallow(r) // Filters is appended to; shallow clipped it
+	filters := t.filters
+	if filters == nil {
+		filters = t.build()
+	}
+	out.Filters = append(out.Filters, filters...)
+	return out, nil
+}
+
+// build returns the conditions: one per field (its values OR-ed), or,
+// negated, one "not" over their AND.
+func (t *AddCondition) build() []ir.Expr {
 	var args []ir.Expr
 	for i, f := range t.Fields {
 		var alts []ir.Expr
@@ -286,11 +326,9 @@ func (t *AddCondition) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
 		if len(args) == 1 {
 			e = args[0]
 		}
-		out.Filters = append(out.Filters, &ir.Not{Arg: e})
-		return out, nil
+		return []ir.Expr{&ir.Not{Arg: e}}
 	}
-	out.Filters = append(out.Filters, args...)
-	return out, nil
+	return args
 }
 
 // ChangeLogsource replaces logsource attributes for later items.
