@@ -28,6 +28,13 @@ import (
 // Unicode; the bytes of an encoding modifier such as utf16le cannot be
 // written exactly).
 func quote(text string) (string, error) {
+	return quoteAfter("", text)
+}
+
+// quoteAfter returns prefix followed by quote(text), built as one string:
+// a comparison ("F contains " and its literal) is then one allocation, not
+// two.
+func quoteAfter(prefix, text string) (string, error) {
 	if !utf8.ValidString(text) {
 		return "", fmt.Errorf("value %q is not valid UTF-8 text and cannot be written as a KQL string", text)
 	}
@@ -41,9 +48,10 @@ func quote(text string) (string, error) {
 		}
 	}
 	if !needsEscapes {
-		return `@"` + strings.ReplaceAll(text, `"`, `""`) + `"`, nil
+		return prefix + `@"` + strings.ReplaceAll(text, `"`, `""`) + `"`, nil
 	}
 	var b strings.Builder
+	b.WriteString(prefix)
 	b.WriteByte('"')
 	for _, r := range text {
 		switch r {

@@ -172,15 +172,11 @@ func stringOp(f string, s sigma.String) (string, error) {
 		}
 		return f + " matches regex " + lit, nil
 	}
-	lit, err := quote(core)
-	if err != nil {
-		return "", err
-	}
 	op := ops[shape]
 	if s.Cased {
 		op = csOps[shape]
 	}
-	return f + " " + op + " " + lit, nil
+	return quoteAfter(f+" "+op+" ", core)
 }
 
 // numericString compares a numeric column with a string value, which is
