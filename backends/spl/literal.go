@@ -73,17 +73,37 @@ func hasLineBreakRune(text string) bool {
 // searchQuote writes a search-safe string as a quoted search value:
 // Sigma '*' becomes the search wildcard, literal text is escaped.
 func searchQuote(s sigma.String) string {
+	parts := s.Normalize().Parts
+	size := 2
+	for _, p := range parts {
+		size += len(p.Text) + 1
+		size += strings.Count(p.Text, `\`) + strings.Count(p.Text, `"`)
+	}
 	var b strings.Builder
+	b.Grow(size) // one allocation: the escaping is written straight in
 	b.WriteByte('"')
-	for _, p := range s.Normalize().Parts {
+	for _, p := range parts {
 		if p.Kind == sigma.WildMulti {
 			b.WriteByte('*')
 			continue
 		}
-		b.WriteString(escapeQuoted(p.Text))
+		writeEscapedQuoted(&b, p.Text)
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// writeEscapedQuoted writes escapeQuoted(text) to b.
+func writeEscapedQuoted(b *strings.Builder, text string) {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '\\', '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
 }
 
 // escapeQuoted escapes text for a "..." literal of the search command or

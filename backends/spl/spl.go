@@ -289,42 +289,70 @@ func missingComment(missing []string) string {
 // simplify removes double negations and negated existence tests, so that
 // no NOT NOT field=* is ever written (a known defect of another
 // converter); the meaning is unchanged.
+// A subtree without a "not" comes back as it is (the trees are read only),
+// so most rules build no new nodes.
 func simplify(e ir.Expr) ir.Expr {
 	switch e := e.(type) {
 	case *ir.Not:
-		return negate(simplify(e.Arg))
+		arg := simplify(e.Arg)
+		if x, ok := cancelNot(arg); ok {
+			return x
+		}
+		if arg == e.Arg {
+			return e
+		}
+		return &ir.Not{Arg: arg}
 	case *ir.And:
-		return &ir.And{Args: simplifyAll(e.Args)}
+		if args, changed := simplifyAll(e.Args); changed {
+			return &ir.And{Args: args}
+		}
 	case *ir.Or:
-		return &ir.Or{Args: simplifyAll(e.Args)}
+		if args, changed := simplifyAll(e.Args); changed {
+			return &ir.Or{Args: args}
+		}
 	}
 	return e
 }
 
-func simplifyAll(es []ir.Expr) []ir.Expr {
-	out := make([]ir.Expr, len(es))
+// simplifyAll simplifies each argument; while none changes it returns es
+// itself and changed false.
+func simplifyAll(es []ir.Expr) (out []ir.Expr, changed bool) {
 	for i, a := range es {
-		out[i] = simplify(a)
+		s := simplify(a)
+		if s == a && out == nil {
+			continue
+		}
+		if out == nil {
+			out = make([]ir.Expr, len(es))
+			copy(out, es[:i])
+		}
+		out[i] = s
 	}
-	return out
+	if out == nil {
+		return es, false
+	}
+	return out, true
 }
 
-func negate(e ir.Expr) ir.Expr {
+// cancelNot returns the negation of e without a "not" (ok true) where
+// there is one: the argument of a double negation, or the opposite
+// existence test.
+func cancelNot(e ir.Expr) (ir.Expr, bool) {
 	switch e := e.(type) {
 	case *ir.Not:
-		return e.Arg
+		return e.Arg, true
 	case *ir.Match:
 		if e.Field == "" {
 			break
 		}
 		switch v := e.Value.(type) {
 		case sigma.Null:
-			return &ir.Match{Field: e.Field, Value: sigma.Exists{Value: true}, Pos: e.Pos}
+			return &ir.Match{Field: e.Field, Value: sigma.Exists{Value: true}, Pos: e.Pos}, true
 		case sigma.Exists:
-			return &ir.Match{Field: e.Field, Value: sigma.Exists{Value: !v.Value}, Pos: e.Pos}
+			return &ir.Match{Field: e.Field, Value: sigma.Exists{Value: !v.Value}, Pos: e.Pos}, true
 		}
 	}
-	return &ir.Not{Arg: e}
+	return nil, false
 }
 
 // commentEscaper keeps a name from ending a ``` comment or the line (built
