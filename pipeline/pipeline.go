@@ -9,6 +9,7 @@ package pipeline
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 
 	"github.com/sigconv/sigconv/ir"
@@ -103,6 +104,16 @@ type State struct {
 	// mapped records the fields that a field-name mapping produced, so
 	// that a later fail_unmapped_fields item can tell them apart.
 	mapped map[string]bool
+	// state is the rule State map a set_state item made in this Apply
+	// call: later set_state items write into it instead of copying it
+	// again (the input rule's map is never written).
+	state map[string]string
+}
+
+// ownsState reports whether m is the State map this Apply call made.
+// Maps have no ==; their identity is the pointer reflect reports.
+func (s *State) ownsState(m map[string]string) bool {
+	return s.state != nil && m != nil && reflect.ValueOf(m).UnsafePointer() == reflect.ValueOf(s.state).UnsafePointer()
 }
 
 // Combine merges pipelines into one sequence ordered by priority (stable,

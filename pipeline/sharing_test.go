@@ -77,3 +77,47 @@ transformations:
 		t.Errorf("a mapping that changes nothing rebuilt the tree")
 	}
 }
+
+// TestSetStateChain runs several set_state items, the later ones writing
+// into the map the first one made, on a rule that has State of its own:
+// the input's map keeps its content, each run gets its own map, and every
+// key is there.
+func TestSetStateChain(t *testing.T) {
+	in := lowered(t, processRule)
+	in.State = map[string]string{"k0": "input"}
+	p := load(t, `
+name: m
+transformations:
+  - type: set_state
+    key: k1
+    val: a
+  - type: set_table
+    table: t
+  - type: set_state
+    key: k2
+    val: b
+  - type: set_state
+    key: k0
+    val: c
+`)
+	ps := []*pipeline.Pipeline{p}
+	out1, err := pipeline.Apply(ps, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, err := pipeline.Apply(ps, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"k0": "c", "k1": "a", "k2": "b"}
+	if !reflect.DeepEqual(out1.State, want) || !reflect.DeepEqual(out2.State, want) {
+		t.Errorf("state %v and %v, want %v", out1.State, out2.State, want)
+	}
+	if !reflect.DeepEqual(in.State, map[string]string{"k0": "input"}) {
+		t.Errorf("the input's state changed: %v", in.State)
+	}
+	out1.State["k1"] = "changed"
+	if out2.State["k1"] != "a" {
+		t.Errorf("two runs share one state map")
+	}
+}

@@ -426,10 +426,17 @@ type SetState struct {
 // Apply implements Transformation.
 func (t *SetState) Apply(s *State, it *Item, r *ir.Rule) (*ir.Rule, error) {
 	out := shallow(r)
-	// The map is shared with r: write into a copy.
-	out.State = make(map[string]string, len(r.State)+1)
+	if s.ownsState(r.State) {
+		// A map an earlier set_state of this Apply call made: only the
+		// rules built since then share it, and none of them is kept.
+		out.State[t.Key] = t.Value
+		return out, nil
+	}
+	// The map is shared with r: write into a copy, which this call owns.
+	out.State = make(map[string]string, len(r.State)+4)
 	maps.Copy(out.State, r.State)
 	out.State[t.Key] = t.Value
+	s.state = out.State
 	return out, nil
 }
 
