@@ -96,3 +96,14 @@ func TestTableParses(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseTechniques is what the first rule with a technique tag
+// costs a process.
+func BenchmarkParseTechniques(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseTechniques(techniquesTSV); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -36,3 +36,13 @@ func TestBrokenSchemaIsError(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseBuiltin is what the target's first use costs a process.
+func BenchmarkParseBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

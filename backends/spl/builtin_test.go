@@ -18,3 +18,13 @@ func TestEmbeddedDataLoads(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseBuiltin is what the target's first use costs a process.
+func BenchmarkParseBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parsePipelines(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
