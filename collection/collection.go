@@ -18,6 +18,7 @@ type Collection struct {
 
 	byID   map[string]*sigma.Rule
 	byName map[string]*sigma.Rule
+	names  *Names
 	// generated holds the rules correlations reference: true when one of
 	// them says generate: true. Built once by New (see Generated).
 	generated map[*sigma.Rule]bool
@@ -61,19 +62,45 @@ func (c *Collection) references() map[*sigma.Rule]bool {
 }
 
 func (c *Collection) index(r *sigma.Rule) sigma.ErrorList {
+	if c.names == nil {
+		c.names = &Names{}
+	}
+	diags := c.names.Add(r)
+	if r.ID != "" && c.byID[r.ID] == nil {
+		c.byID[r.ID] = r
+	}
+	if r.Name != "" && c.byName[r.Name] == nil {
+		c.byName[r.Name] = r
+	}
+	return diags
+}
+
+// Names records the ids and names of rules met in input order and
+// reports a rule that reuses one, as New does. It keeps only where each
+// was first used, so a caller that converts rules as it reads them (the
+// streaming driver) finds duplicates without keeping rules alive.
+type Names struct {
+	ids, names map[string]string // id or name → file:line:col of its first rule
+}
+
+// Add records r's id and name; each already used is an error at r's key.
+func (n *Names) Add(r *sigma.Rule) sigma.ErrorList {
+	if n.ids == nil {
+		n.ids, n.names = map[string]string{}, map[string]string{}
+	}
 	var diags sigma.ErrorList
 	if r.ID != "" {
-		if prev, dup := c.byID[r.ID]; dup {
-			diags = append(diags, sigma.Errorf(r.File, r.PosOf("id"), "id %s is also used by %s", r.ID, where(prev)))
+		if prev, dup := n.ids[r.ID]; dup {
+			diags = append(diags, sigma.Errorf(r.File, r.PosOf("id"), "id %s is also used by %s", r.ID, prev))
 		} else {
-			c.byID[r.ID] = r
+			n.ids[r.ID] = where(r)
 		}
 	}
 	if r.Name != "" {
-		if prev, dup := c.byName[r.Name]; dup {
-			diags = append(diags, sigma.Errorf(r.File, r.PosOf("name"), "name %q is also used by %s", r.Name, where(prev)))
+		if prev, dup := n.names[r.Name]; dup {
+			diags = append(diags, sigma.Errorf(r.File, r.PosOf("name"), "name %q is also used by %s", r.Name, prev))
 		} else {
-			c.byName[r.Name] = r
+			n.names[r.Name] = where(r)
 		}
 	}
 	return diags

@@ -1,10 +1,8 @@
 package driver
 
 import (
-	"runtime"
-	"sync"
-
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/collection"
 	"github.com/sigconv/sigconv/diag"
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -30,9 +28,13 @@ type Options struct {
 	// correlation asks for their own queries (generate: false). Golden
 	// tests pin every rule this way; the CLI leaves it off.
 	EveryRule bool
-	// Done, when set, is called after each document is converted, from
-	// any goroutine (progress display).
+	// Done, when set, is called as each result is ready (a document
+	// converted, or a file's errors), from any goroutine (progress).
 	Done func()
+	// FileDone, when set, is called by Stream.Each after each file's
+	// results are emitted (progress by file, whose number is known
+	// before conversion).
+	FileDone func()
 }
 
 // Result is the outcome of one document, or of one file that has errors.
@@ -86,8 +88,8 @@ func (r Result) Reason() sigma.Reason {
 	return diag.ReasonOf(r.Err)
 }
 
-// lookAhead is how many results per worker may wait, converted, for the
-// results before them to be emitted. A few per worker absorb the
+// lookAhead is how many files per worker may wait, converted, for the
+// files before them to be emitted. A few per worker absorb the
 // variation of conversion times; more only holds memory.
 const lookAhead = 16
 
@@ -107,16 +109,9 @@ func (s *Set) jobs(opt Options) []job {
 			out = append(out, job{path: f.Path, errs: errs})
 		}
 		for _, doc := range f.Documents {
-			switch d := doc.(type) {
-			case *sigma.Rule:
-				if !opt.EveryRule && !s.Collection.Generated(d) {
-					continue
-				}
-			case *sigma.Correlation:
-			default:
-				continue
+			if wanted(s.Collection, doc, opt) {
+				out = append(out, job{path: f.Path, doc: doc})
 			}
-			out = append(out, job{path: f.Path, doc: doc})
 		}
 	}
 	for _, f := range s.FilterFiles {
@@ -143,65 +138,54 @@ func (s *Set) Count(opt Options) int { return len(s.jobs(opt)) }
 // output while later documents are still converting. Meta-filters apply
 // to the rules they name; rules a correlation uses are converted only
 // when a correlation says generate: true (or Options.EveryRule); each
-// file with errors yields one Result holding them.
+// file with errors yields one Result holding them. It runs Stream's
+// engine over the parsed files, so both give the same results.
 func (s *Set) Each(conv *backends.Converter, opt Options, emit func(Result)) {
-	jobs := s.jobs(opt)
-	results := make([]Result, len(jobs))
-	ready := make([]chan struct{}, len(jobs))
-	for i := range ready {
-		ready[i] = make(chan struct{})
+	st := &Stream{
+		sources:     make([]Source, len(s.Files)),
+		early:       append([]*sigma.File(nil), s.Files...),
+		filterFiles: s.FilterFiles,
+		coll:        s.Collection,
+		resolution:  s.byFile,
+		// Resolve found the reused ids and names with the rest.
+		namesResolved: true,
 	}
-	next := make(chan int)
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	// At most window results are converted but not yet emitted: a
-	// converted result holds its processed rule, so workers running far
-	// ahead of a slow writer (a pipe, a terminal, stderr written line by
-	// line) would otherwise keep the whole set's results alive at once.
-	window := make(chan struct{}, lookAhead*max(workers, 1))
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = s.run(conv, jobs[i])
-				if opt.Done != nil {
-					opt.Done()
-				}
-				close(ready[i])
-			}
-		}()
-	}
-	go func() {
-		for i := range jobs {
-			window <- struct{}{}
-			next <- i
+	if st.resolution == nil { // a Set not made by Resolve
+		st.resolution = map[string]sigma.ErrorList{}
+		for _, d := range s.Resolution {
+			st.resolution[d.File] = append(st.resolution[d.File], d)
 		}
-		close(next)
-	}()
-	for i := range jobs {
-		<-ready[i]
-		emit(results[i])
-		results[i] = Result{} // let the garbage collector have it
-		<-window
 	}
-	wg.Wait()
+	st.Each(conv, opt, emit)
 }
 
-func (s *Set) run(conv *backends.Converter, j job) Result {
-	r := Result{Path: j.path, Doc: j.doc}
-	switch d := j.doc.(type) {
-	case nil:
-		r.Err = j.errs
+// wanted reports whether a document has a result: every correlation, and
+// every rule unless only correlations use it (generate: false) and
+// Options.EveryRule is off.
+func wanted(coll *collection.Collection, doc sigma.Document, opt Options) bool {
+	switch d := doc.(type) {
 	case *sigma.Rule:
-		r.Conversion, r.Err = conv.ConvertFiltered(d, s.Collection.FiltersFor(d))
+		return opt.EveryRule || coll.Generated(d)
 	case *sigma.Correlation:
-		rules, err := s.Collection.CorrelationRules(d)
+		return true
+	}
+	return false
+}
+
+// convertDoc converts a rule with the meta-filters that apply to it, or a
+// correlation with the rules it references.
+func convertDoc(conv *backends.Converter, coll *collection.Collection, path string, doc sigma.Document) Result {
+	r := Result{Path: path, Doc: doc}
+	switch d := doc.(type) {
+	case *sigma.Rule:
+		r.Conversion, r.Err = conv.ConvertFiltered(d, coll.FiltersFor(d))
+	case *sigma.Correlation:
+		rules, err := coll.CorrelationRules(d)
 		if err != nil {
 			r.Err = err
 			break
 		}
-		r.Conversion, r.Err = conv.ConvertCorrelation(d, rules, s.Collection.FiltersFor)
+		r.Conversion, r.Err = conv.ConvertCorrelation(d, rules, coll.FiltersFor)
 	}
 	return r
 }

@@ -18,4 +18,11 @@
 //	for _, r := range set.Convert(conv, driver.Options{}) {
 //		fmt.Println(r.Path, r.Output(), r.Err)
 //	}
+//
+// Stream does both halves file by file for large sets: it reads every
+// file's bytes, parses early only the files a byte scan cannot rule out
+// as holding a meta-filter or a correlation or defining a rule one names,
+// then parses, converts and emits the others one at a time, so memory
+// holds the files' bytes and the files in flight, never the whole parsed
+// set. Its results are Set's; "sigconv convert" uses it.
 package driver

@@ -42,3 +42,33 @@ filter:
 	// whoami.yml <nil>
 	// source="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 Image="*\\whoami.exe" NOT User="CORP\\admin"
 }
+
+// Converting many files the way sigconv convert does: each file is
+// parsed, converted and emitted in input order, then dropped, so the
+// parsed set is never held at once. The meta-filter in the second
+// file still applies to the rule in the first.
+func ExampleStream() {
+	rule := "title: Whoami\nname: whoami\nlogsource: {category: process_creation, product: windows}\n" +
+		"detection:\n    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n"
+	tuning := "title: Not admins\nlogsource: {category: process_creation, product: windows}\n" +
+		"filter:\n    rules: [whoami]\n    admin:\n        User: 'CORP\\admin'\n    condition: not admin\n"
+	st := driver.NewStream([]driver.Source{
+		{Path: "whoami.yml", Data: []byte(rule)},
+		{Path: "tuning.yml", Data: []byte(tuning)},
+	}, nil) // driver.OpenStream(paths, filterPaths, os.Stdin) reads files
+	conv, err := driver.NewConverter("kql", driver.ConverterOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st.Each(conv, driver.Options{}, func(r driver.Result) {
+		fmt.Println(r.Path, r.Err)
+		fmt.Println(r.Queries()[0])
+	})
+	// Output:
+	// whoami.yml <nil>
+	// DeviceProcessEvents
+	// | extend User = iff(isempty(AccountDomain), AccountName, strcat(AccountDomain, @"\", AccountName))
+	// | where FolderPath endswith @"\whoami.exe"
+	//     and not(User =~ @"CORP\admin")
+}

@@ -31,6 +31,26 @@ type Set struct {
 // their references. It never fails: problems are diagnostics.
 func Resolve(files, filterFiles []*sigma.File) *Set {
 	s := &Set{Files: files, FilterFiles: filterFiles}
+	all, diags := filtersOnly(files, filterFiles)
+	coll, resolved := collection.New(all)
+	s.Collection = coll
+	diags = append(diags, resolved...)
+	diags = append(diags, coll.CheckFilters()...)
+	var paths []string
+	for _, f := range append(append([]*sigma.File(nil), files...), filterFiles...) {
+		paths = append(paths, f.Path)
+	}
+	s.Resolution = byPath(paths, diags)
+	s.byFile = map[string]sigma.ErrorList{}
+	for _, d := range s.Resolution {
+		s.byFile[d.File] = append(s.byFile[d.File], d)
+	}
+	return s
+}
+
+// filtersOnly returns files followed by the filter files reduced to their
+// meta-filters, and an error for each other document of a filter file.
+func filtersOnly(files, filterFiles []*sigma.File) ([]*sigma.File, sigma.ErrorList) {
 	all := append([]*sigma.File(nil), files...)
 	var diags sigma.ErrorList
 	for _, f := range filterFiles {
@@ -45,29 +65,20 @@ func Resolve(files, filterFiles []*sigma.File) *Set {
 		}
 		all = append(all, only)
 	}
-	coll, resolved := collection.New(all)
-	s.Collection = coll
-	diags = append(diags, resolved...)
-	diags = append(diags, coll.CheckFilters()...)
-	s.Resolution = byFile(append(append([]*sigma.File(nil), files...), filterFiles...), diags)
-	s.byFile = map[string]sigma.ErrorList{}
-	for _, d := range s.Resolution {
-		s.byFile[d.File] = append(s.byFile[d.File], d)
-	}
-	return s
+	return all, diags
 }
 
-// byFile orders diagnostics by their file's input position, then by
-// position within the file.
-func byFile(files []*sigma.File, diags sigma.ErrorList) sigma.ErrorList {
+// byPath orders diagnostics by their file's input position (paths), then
+// by position within the file.
+func byPath(paths []string, diags sigma.ErrorList) sigma.ErrorList {
 	grouped := map[string]sigma.ErrorList{}
 	for _, d := range diags {
 		grouped[d.File] = append(grouped[d.File], d)
 	}
 	var out sigma.ErrorList
-	for _, f := range files {
-		mine := grouped[f.Path]
-		delete(grouped, f.Path) // a path given twice is listed once
+	for _, p := range paths {
+		mine := grouped[p]
+		delete(grouped, p) // a path given twice is listed once
 		mine.Sort()
 		out = append(out, mine...)
 	}

@@ -71,14 +71,10 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	set, err := loadSet(a.paths, a.values["filter"], a.values["exclude"], stdin)
+	st, err := openStream(a.paths, a.values["filter"], a.values["exclude"], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return loadExit(err)
-	}
-	if set.Count(driver.Options{}) == 0 {
-		fmt.Fprintf(stderr, "sigconv convert: %v (the files hold no detection or correlation rule)\n", noRulesError(a.paths))
-		return 1
 	}
 	out := stdout
 	outDir := outputDir(a.value("output"))
@@ -91,7 +87,15 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
-	return convertSet(a, conv, set, asJSON, out, outDir, stderr)
+	status := convertSet(a, conv, st, asJSON, out, outDir, stderr)
+	if status == statusNoRules {
+		fmt.Fprintf(stderr, "sigconv convert: %v (the files hold no detection or correlation rule)\n", noRulesError(a.paths))
+		if o := a.value("output"); o != "" && outDir == "" {
+			os.Remove(o) // created for output that did not come
+		}
+		return 1
+	}
+	return status
 }
 
 // jsonOutput reports whether results are JSON lines: --json, or -f json,
@@ -104,22 +108,26 @@ func jsonOutput(a *parsedArgs) bool {
 	return a.bools["json"]
 }
 
-// convertSet converts a resolved set and writes the results (to out, or
-// one file per rule file under outDir), errors and the closing line, and
-// returns the exit status.
-func convertSet(a *parsedArgs, conv *backends.Converter, set *driver.Set, asJSON bool, out io.Writer, outDir string, stderr io.Writer) int {
-	for _, d := range set.Resolution.Warnings() {
+// statusNoRules is convertSet's report that the files held no rule:
+// nothing was written, and the caller says so (exit 1).
+const statusNoRules = -1
+
+// convertSet converts the files of a stream and writes the results (to
+// out, or one file per rule file under outDir), errors and the closing
+// line, and returns the exit status, or statusNoRules.
+func convertSet(a *parsedArgs, conv *backends.Converter, st *driver.Stream, asJSON bool, out io.Writer, outDir string, stderr io.Writer) int {
+	for _, d := range st.Warnings() {
 		fmt.Fprintln(stderr, d.Error())
 	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	opt := driver.Options{}
-	prog := startProgress(stderr, set.Count(opt))
-	opt.Done = prog.add
+	prog := startProgress(stderr, st.Files())
+	opt.FileDone = prog.add
 	var tally tally
 	var kept []driver.Result // for -o DIR, which groups by rule file
 	p := &printer{w: w, stderr: stderr, conv: conv, asJSON: asJSON}
-	set.Each(conv, opt, func(r driver.Result) {
+	st.Each(conv, opt, func(r driver.Result) {
 		tally.add(r)
 		if outDir != "" {
 			kept = append(kept, r)
@@ -128,6 +136,9 @@ func convertSet(a *parsedArgs, conv *backends.Converter, set *driver.Set, asJSON
 		p.print(r)
 	})
 	prog.end()
+	if tally.total == 0 {
+		return statusNoRules
+	}
 	if outDir != "" {
 		if err := writeDir(outDir, conv, kept, asJSON, stderr); err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// progress shows "converting i/n" on a terminal while a long run works.
+// progress shows "converting: i of n files" on a terminal while a long run works.
 // It writes nothing when stderr is not a terminal (pipes, files, CI logs,
 // tests), so redirected output stays clean.
 type progress struct {
@@ -48,7 +48,7 @@ func (p *progress) loop() {
 			fmt.Fprint(p.w, "\r\033[K")
 			return
 		case <-t.C:
-			fmt.Fprintf(p.w, "\rconverting %d/%d", p.done.Load(), p.total)
+			fmt.Fprintf(p.w, "\rconverting: %d of %d files", p.done.Load(), p.total)
 		}
 	}
 }

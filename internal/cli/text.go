@@ -32,6 +32,11 @@ func ConvertText(args []string, path string, data []byte, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "sigconv convert:", err)
 		return 2
 	}
-	set := driver.Resolve(driver.Parse(driver.Source{Path: path, Data: data}), nil)
-	return convertSet(a, conv, set, asJSON, stdout, "", stderr)
+	st := driver.NewStream([]driver.Source{{Path: path, Data: data}}, nil)
+	status := convertSet(a, conv, st, asJSON, stdout, "", stderr)
+	if status == statusNoRules {
+		fmt.Fprintf(stderr, "sigconv convert: %v (the text holds no detection or correlation rule)\n", noRulesError([]string{path}))
+		return 1
+	}
+	return status
 }

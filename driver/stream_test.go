@@ -1,0 +1,166 @@
+package driver_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sigconv/sigconv/driver"
+	"github.com/sigconv/sigconv/sigma"
+)
+
+func procRule(title, extra, value string) string {
+	return "title: " + title + "\n" + extra + "logsource: {category: process_creation, product: windows}\n" +
+		"detection:\n    sel:\n        CommandLine|contains: '" + value + "'\n    condition: sel\n"
+}
+
+const uuidU = "5b8a3e2c-0f1e-4a7d-9c2b-1e2f3a4b5c6d"
+
+// crossFileSet has documents that change results in other files, before
+// and after them: a correlation naming rules of later files (one by a
+// name that is another rule's id), filters naming rules of earlier and
+// later files, a filter for every rule, reused ids and names, a broken
+// file and a filter naming a rule that is not there.
+var crossFileSet = []driver.Source{
+	{Path: "a_corr.yml", Data: []byte("title: Corr\ncorrelation:\n    type: event_count\n    rules: [late, " + uuidU + "]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 2}\n")},
+	{Path: "b_target.yml", Data: []byte(procRule("Target", "name: r_target\n", "t"))},
+	{Path: "c_plain.yml", Data: []byte(procRule("Plain", "id: 11111111-2222-4333-8444-555555555555\n", "p"))},
+	{Path: "d_filters.yml", Data: []byte("title: F1\nlogsource: {category: process_creation, product: windows}\nfilter:\n    rules: [r_target, r_after]\n    f:\n        User: svc\n    condition: not f\n" +
+		"---\ntitle: F2\nlogsource: {product: windows}\nfilter:\n    rules: any\n    f:\n        User: admin\n    condition: not f\n" +
+		"---\ntitle: F3\nlogsource: {category: dns_query, product: windows}\nfilter:\n    rules: [r_target]\n    f:\n        User: x\n    condition: not f\n")},
+	{Path: "e_late.yml", Data: []byte(procRule("Late", "name: late\n", "l"))},
+	{Path: "f_dup.yml", Data: []byte(procRule("Dup", "id: 11111111-2222-4333-8444-555555555555\nname: late\n", "d"))},
+	{Path: "g_byname.yml", Data: []byte(procRule("ByName", "name: "+uuidU+"\n", "n"))},
+	{Path: "h_byid.yml", Data: []byte(procRule("ByID", "id: "+uuidU+"\n", "i"))},
+	{Path: "i_after.yml", Data: []byte(procRule("After", "name: r_after\n", "a"))},
+	{Path: "j_broken.yml", Data: []byte(broken)},
+	{Path: "k_ghostfilter.yml", Data: []byte("title: Ghost\nlogsource: {product: windows}\nfilter:\n    rules: [ghost]\n    f:\n        User: y\n    condition: not f\n")},
+}
+
+const filterFile = "title: Given\nlogsource: {category: process_creation}\nfilter:\n    rules: [r_after, nobody]\n    f:\n        User: z\n    condition: not f\n"
+
+// describe writes a result the way a test can compare it whole.
+func describe(r driver.Result) string {
+	s := fmt.Sprintf("%s|%s|%s|%s|%q", r.Path, r.Meta().Title, r.Meta().ID, r.Reason(), r.Output())
+	if r.Err != nil {
+		s += "|" + r.Err.Error()
+	}
+	return s
+}
+
+func setResults(t *testing.T, srcs []driver.Source, filters []*sigma.File, target string, opt driver.Options) ([]string, sigma.ErrorList) {
+	t.Helper()
+	conv, err := driver.NewConverter(target, driver.ConverterOptions{CorrelationMethod: "tumbling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := driver.Resolve(driver.Parse(srcs...), filters)
+	var out []string
+	set.Each(conv, opt, func(r driver.Result) { out = append(out, describe(r)) })
+	return out, set.Resolution.Warnings()
+}
+
+func streamResults(t *testing.T, srcs []driver.Source, filters []*sigma.File, target string, opt driver.Options) ([]string, sigma.ErrorList, *driver.Stream) {
+	t.Helper()
+	conv, err := driver.NewConverter(target, driver.ConverterOptions{CorrelationMethod: "tumbling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := driver.NewStream(srcs, filters)
+	var out []string
+	st.Each(conv, opt, func(r driver.Result) { out = append(out, describe(r)) })
+	return out, st.Warnings(), st
+}
+
+func compareResults(t *testing.T, what string, stream, set []string) {
+	t.Helper()
+	if len(stream) != len(set) {
+		t.Errorf("%s: %d results streamed, %d from Set", what, len(stream), len(set))
+	}
+	for i := range min(len(stream), len(set)) {
+		if stream[i] != set[i] {
+			t.Errorf("%s: result %d differs\nstream: %s\nset:    %s", what, i, stream[i], set[i])
+			return
+		}
+	}
+}
+
+// TestStreamEqualsSet: streaming gives exactly Set's results, in order,
+// for documents that reach across files in both directions.
+func TestStreamEqualsSet(t *testing.T) {
+	filters := driver.Parse(driver.Source{Path: "given.yml", Data: []byte(filterFile)})
+	for _, target := range []string{"xql", "kql", "spl"} {
+		for _, every := range []bool{false, true} {
+			opt := driver.Options{EveryRule: every}
+			set, setWarn := setResults(t, crossFileSet, filters, target, opt)
+			stream, streamWarn, st := streamResults(t, crossFileSet, filters, target, opt)
+			what := fmt.Sprintf("%s EveryRule=%v", target, every)
+			compareResults(t, what, stream, set)
+			if setWarn.String() != streamWarn.String() {
+				t.Errorf("%s: warnings\nstream: %s\nset:    %s", what, streamWarn, setWarn)
+			}
+			if st.EarlyFiles == len(crossFileSet) {
+				t.Errorf("%s: every file was parsed early", what)
+			}
+		}
+	}
+	// The set must exercise what it claims to: results that only
+	// cross-file resolution explains.
+	set, warn, _ := streamResults(t, crossFileSet, filters, "spl", driver.Options{})
+	all := strings.Join(set, "\n")
+	for _, want := range []string{
+		"id 11111111-2222-4333-8444-555555555555 is also used by c_plain.yml",
+		`name "late" is also used by e_late.yml`,
+		`filter names rule "ghost", which is not among the rules being converted`,
+		`given.yml:4:22: filter names rule "nobody"`,
+		"j_broken.yml||",
+		"Corr|",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("results lack %q:\n%s", want, all)
+		}
+	}
+	if !strings.Contains(warn.String(), `filter names rule "r_target", but its logsource`) {
+		t.Errorf("warnings lack F3's: %s", warn)
+	}
+	for _, r := range set {
+		switch title := strings.Split(r, "|")[1]; title {
+		case "Late", "ByID":
+			t.Errorf("%s is used by the correlation without generate and must not have a result: %s", title, r)
+		case "Target", "After":
+			if !strings.Contains(r, "svc") || !strings.Contains(r, "admin") {
+				t.Errorf("%s must carry the filters that name it and the filter for any rule: %s", title, r)
+			}
+		}
+	}
+}
+
+// TestStreamEqualsSetOnRules: the shipped rules (a correlation and the
+// rules it uses) and, when present, the SigmaHQ corpus stream to the
+// same results as Set.
+func TestStreamEqualsSetOnRules(t *testing.T) {
+	for _, root := range []string{"../rules", "../../shared/corpus/sigmahq/rules-emerging-threats"} {
+		paths, err := driver.Expand([]string{root}, driver.ExpandOptions{})
+		if err != nil {
+			if os.IsNotExist(err) {
+				t.Logf("%s absent, skipped", root)
+				continue
+			}
+			t.Fatal(err)
+		}
+		var srcs []driver.Source
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srcs = append(srcs, driver.Source{Path: filepath.ToSlash(p), Data: data})
+		}
+		set, _ := setResults(t, srcs, nil, "xql", driver.Options{})
+		stream, _, st := streamResults(t, srcs, nil, "xql", driver.Options{})
+		compareResults(t, root, stream, set)
+		t.Logf("%s: %d files, %d parsed early, %d results", root, len(srcs), st.EarlyFiles, len(stream))
+	}
+}
