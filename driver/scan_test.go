@@ -142,3 +142,28 @@ func FuzzMayDefine(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScan is what OpenStream adds before converting: the meta scan
+// of every file of the SigmaHQ corpus (when present).
+func BenchmarkScan(b *testing.B) {
+	paths, err := Expand([]string{"../../shared/corpus/sigmahq/rules", "../../shared/corpus/sigmahq/rules-emerging-threats", "../../shared/corpus/sigmahq/rules-threat-hunting"}, ExpandOptions{})
+	if err != nil {
+		b.Skip("corpus absent:", err)
+	}
+	var data [][]byte
+	size := 0
+	for _, p := range paths {
+		d, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+		size += len(d)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, d := range data {
+			mayHoldMeta(d)
+		}
+	}
+}

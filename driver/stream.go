@@ -55,29 +55,32 @@ const maxScannedRefs = 64
 func OpenStream(paths, filterPaths []string, stdin io.Reader) *Stream {
 	srcs := make([]Source, len(paths))
 	bad := make([]*sigma.File, len(paths))
+	meta := make([]bool, len(paths))
 	parallel(len(paths), func(i int) {
 		src, err := readSource(paths[i], stdin)
 		srcs[i] = src
 		if err != nil {
 			bad[i] = &sigma.File{Path: src.Path, Diags: sigma.ErrorList{sigma.Errorf(src.Path, sigma.Pos{}, "%v", err)}}
+			return
 		}
+		meta[i] = mayHoldMeta(src.Data) // while the bytes are in the cache
 	})
-	return newStream(srcs, bad, Read(filterPaths, stdin))
+	return newStream(srcs, bad, meta, Read(filterPaths, stdin))
 }
 
 // NewStream prepares the conversion of sources already read; filterFiles
 // are parsed meta-filter files, as for Resolve.
 func NewStream(srcs []Source, filterFiles []*sigma.File) *Stream {
-	return newStream(append([]Source(nil), srcs...), make([]*sigma.File, len(srcs)), filterFiles)
+	meta := make([]bool, len(srcs))
+	parallel(len(srcs), func(i int) { meta[i] = mayHoldMeta(srcs[i].Data) })
+	return newStream(append([]Source(nil), srcs...), make([]*sigma.File, len(srcs)), meta, filterFiles)
 }
 
 // newStream takes srcs and early over; early holds the files already
-// settled (unreadable ones).
-func newStream(srcs []Source, early []*sigma.File, filterFiles []*sigma.File) *Stream {
+// settled (unreadable ones), meta marks the files that may hold filters
+// or correlations (mayHoldMeta).
+func newStream(srcs []Source, early []*sigma.File, meta []bool, filterFiles []*sigma.File) *Stream {
 	s := &Stream{sources: srcs, early: early, filterFiles: filterFiles}
-	// Files that may hold filters or correlations.
-	meta := make([]bool, len(srcs))
-	parallel(len(srcs), func(i int) { meta[i] = early[i] == nil && mayHoldMeta(srcs[i].Data) })
 	s.parseEarly(meta)
 	// Files that may define a rule those filters and correlations name.
 	var refs [][]string

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/sigconv/sigconv/driver"
 	"github.com/sigconv/sigconv/sigma"
@@ -162,5 +164,73 @@ func TestStreamEqualsSetOnRules(t *testing.T) {
 		stream, _, st := streamResults(t, srcs, nil, "xql", driver.Options{})
 		compareResults(t, root, stream, set)
 		t.Logf("%s: %d files, %d parsed early, %d results", root, len(srcs), st.EarlyFiles, len(stream))
+	}
+}
+
+// TestStreamDropsEmittedFiles: once a file's results are emitted the
+// stream keeps no reference to its parsed rules, so the parsed set is
+// never held at once (Set, by contrast, keeps every file).
+func TestStreamDropsEmittedFiles(t *testing.T) {
+	conv, err := driver.NewConverter("xql", driver.ConverterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	var srcs []driver.Source
+	for i := range n {
+		srcs = append(srcs, driver.Source{Path: fmt.Sprintf("r%03d.yml", i), Data: []byte(procRule(fmt.Sprintf("R%d", i), "", fmt.Sprint(i)))})
+	}
+	var emitted []weak.Pointer[sigma.Rule]
+	alive := -1
+	driver.NewStream(srcs, nil).Each(conv, driver.Options{}, func(r driver.Result) {
+		rule, ok := r.Doc.(*sigma.Rule)
+		if !ok {
+			t.Fatalf("%s: %v", r.Path, r.Err)
+		}
+		emitted = append(emitted, weak.Make(rule))
+		if len(emitted) == n-20 {
+			rule = nil
+			r = driver.Result{}
+			runtime.GC()
+			alive = 0
+			for _, w := range emitted[:n-21] { // all but the one emit still holds
+				if w.Value() != nil {
+					alive++
+				}
+			}
+		}
+	})
+	if alive != 0 {
+		t.Errorf("%d of the %d rules emitted before are still reachable", alive, n-21)
+	}
+}
+
+// TestOpenStreamReadsLikeRead: files, standard input and a path that
+// cannot be read give the results Read and Resolve give.
+func TestOpenStreamReadsLikeRead(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for _, src := range crossFileSet[:6] {
+		p := filepath.Join(dir, src.Path)
+		if err := os.WriteFile(p, src.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	paths = append(paths, driver.Stdin, filepath.Join(dir, "missing.yml"))
+	stdin := string(crossFileSet[8].Data)
+	conv, err := driver.NewConverter("kql", driver.ConverterOptions{CorrelationMethod: "tumbling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	driver.Resolve(driver.Read(paths, strings.NewReader(stdin)), nil).Each(conv, driver.Options{}, func(r driver.Result) { want = append(want, describe(r)) })
+	driver.OpenStream(paths, nil, strings.NewReader(stdin)).Each(conv, driver.Options{}, func(r driver.Result) { got = append(got, describe(r)) })
+	compareResults(t, "OpenStream", got, want)
+	if last := got[len(got)-1]; !strings.Contains(last, "missing.yml") || !strings.Contains(last, "no such file") {
+		t.Errorf("the missing file must be a result holding its error: %s", last)
+	}
+	if !strings.Contains(strings.Join(got, "\n"), driver.StdinName+"|After") {
+		t.Errorf("standard input must be converted:\n%s", strings.Join(got, "\n"))
 	}
 }

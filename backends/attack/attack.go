@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sigconv/sigconv/sigma"
 )
@@ -70,9 +71,22 @@ type entry struct {
 	tactics []int // indexes into Tactics
 }
 
-var techniques = parseTechniques(techniquesTSV)
+// loadTechniques parses techniques.tsv once, at the first rule with a
+// technique tag rather than at start-up (docs/speed.md).
+var loadTechniques = sync.OnceValues(func() (map[string]entry, error) { return parseTechniques(techniquesTSV) })
 
-func parseTechniques(data string) map[string]entry {
+// techniques returns the parsed table. It is compiled into the binary, so
+// a broken row is a programming error, which TestTableParses reports;
+// here it panics, like regexp.MustCompile.
+func techniques() map[string]entry {
+	m, err := loadTechniques()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func parseTechniques(data string) (map[string]entry, error) {
 	index := map[string]int{}
 	for i, t := range Tactics {
 		index[t.Tag] = i
@@ -84,7 +98,7 @@ func parseTechniques(data string) map[string]entry {
 		}
 		cols := strings.Split(line, "\t")
 		if len(cols) < 2 || len(cols) > 3 {
-			panic(fmt.Sprintf("attack: techniques.tsv:%d: want 2 or 3 tab-separated columns", n+1))
+			return nil, fmt.Errorf("attack: techniques.tsv:%d: want 2 or 3 tab-separated columns", n+1)
 		}
 		var e entry
 		if len(cols) == 3 {
@@ -94,14 +108,14 @@ func parseTechniques(data string) map[string]entry {
 			for _, tag := range strings.Split(cols[1], ",") {
 				i, ok := index[tag]
 				if !ok {
-					panic(fmt.Sprintf("attack: techniques.tsv:%d: unknown tactic %q", n+1, tag))
+					return nil, fmt.Errorf("attack: techniques.tsv:%d: unknown tactic %q", n+1, tag)
 				}
 				e.tactics = append(e.tactics, i)
 			}
 		}
 		out[cols[0]] = e
 	}
-	return out
+	return out, nil
 }
 
 // TacticByTag returns the tactic a Sigma tag name (without "attack.")
@@ -120,7 +134,8 @@ func TacticByTag(tag string) (Tactic, bool) {
 // parent is not listed.
 func Lookup(id string) (Technique, bool) {
 	parent, _, _ := strings.Cut(id, ".")
-	p, ok := techniques[parent]
+	table := techniques()
+	p, ok := table[parent]
 	if !ok || len(p.tactics) == 0 {
 		return Technique{ID: id}, false
 	}
@@ -128,7 +143,7 @@ func Lookup(id string) (Technique, bool) {
 	if id == parent {
 		t.Name = p.name
 	} else {
-		t.Name = techniques[id].name
+		t.Name = table[id].name
 	}
 	for _, i := range p.tactics {
 		t.Tactics = append(t.Tactics, Tactics[i])
@@ -225,7 +240,7 @@ func (m Mapping) TechniqueIDs() []string {
 // Known lists every technique ID of the table, sorted (for tests and docs).
 func Known() []string {
 	var out []string
-	for id := range techniques {
+	for id := range techniques() {
 		out = append(out, id)
 	}
 	sort.Strings(out)

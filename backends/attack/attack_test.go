@@ -67,6 +67,7 @@ func TestIsTechniqueTag(t *testing.T) {
 // row has a parent with tactics and a name.
 func TestTableRows(t *testing.T) {
 	known := Known()
+	techniques := techniques()
 	if len(known) < 150 {
 		t.Fatalf("only %d techniques", len(known))
 	}
@@ -78,6 +79,31 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("%s has no tactics", id)
 		case isSub && (len(techniques[parent].tactics) == 0 || e.name == "" || len(sub) != 3):
 			t.Errorf("%s: sub-technique row needs a parent with tactics and a name", id)
+		}
+	}
+}
+
+// The table is parsed lazily, so a broken row no longer fails at start-up;
+// this test fails for it instead, and a broken row is an error naming its
+// line.
+func TestTableParses(t *testing.T) {
+	if _, err := parseTechniques(techniquesTSV); err != nil {
+		t.Fatal(err)
+	}
+	for _, data := range []string{"T1001\n", "T1001\tno-such-tactic\tName\n", "T1001\ta\tb\tc\n"} {
+		if _, err := parseTechniques(data); err == nil || !strings.Contains(err.Error(), "techniques.tsv:1:") {
+			t.Errorf("%q: error = %v, want one at techniques.tsv:1", data, err)
+		}
+	}
+}
+
+// BenchmarkParseTechniques is what the first rule with a technique tag
+// costs a process.
+func BenchmarkParseTechniques(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseTechniques(techniquesTSV); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

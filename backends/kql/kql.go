@@ -22,7 +22,6 @@
 package kql
 
 import (
-	"embed"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,35 +33,16 @@ import (
 	"github.com/sigconv/sigconv/sigma"
 )
 
-//go:embed pipelines/*.yml
-var pipelineFiles embed.FS
-
-// pipelineNames are the built-in pipelines, default first.
-var pipelineNames = []string{"defender-xdr", "sentinel-asim", "sentinel-windows"}
-
 // stateSchema is the pipeline state key naming the schema of the tables a
 // pipeline selects ("defender" or "sentinel").
 const stateSchema = "kql_schema"
 
-// Backend is the KQL target. The zero value is not usable; use New.
-type Backend struct {
-	pipelines []*pipeline.Pipeline
-	schemas   map[string]*schema
-}
+// Backend is the KQL target. Its built-in pipelines and schemas are
+// parsed at its first use (builtin.go), so New and registration are cheap.
+type Backend struct{}
 
 // New returns the KQL backend with its built-in pipelines.
-func New() *Backend {
-	b := &Backend{schemas: loadSchemas()}
-	for _, name := range pipelineNames {
-		path := "pipelines/" + name + ".yml"
-		data, err := pipelineFiles.ReadFile(path)
-		if err != nil {
-			panic(err)
-		}
-		b.pipelines = append(b.pipelines, pipeline.MustLoad("kql/"+path, data))
-	}
-	return b
-}
+func New() *Backend { return &Backend{} }
 
 func init() { backends.Register(New()) }
 
@@ -70,7 +50,7 @@ func init() { backends.Register(New()) }
 func (*Backend) Name() string { return "kql" }
 
 // Pipelines implements backends.PipelineProvider.
-func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
+func (*Backend) Pipelines() []*pipeline.Pipeline { return data().pipelines }
 
 // DefaultPipelines implements backends.PipelineProvider.
 func (*Backend) DefaultPipelines() []string { return pipelineNames[:1] }
@@ -133,7 +113,7 @@ func (b *Backend) tableOf(r *ir.Rule) (table, error) {
 		return table{}, sigma.Errorf(r.Source.File, r.Source.LogSource.Pos, "kql: table name %q is not an identifier", r.Table)
 	}
 	t := table{name: r.Table}
-	if s := b.schemas[r.State[stateSchema]]; s != nil {
+	if s := data().schemas[r.State[stateSchema]]; s != nil {
 		t.columns = s.columns[r.Table]
 		t.computed = s.computed[r.Table]
 	}

@@ -51,12 +51,11 @@ type schemaFile struct {
 	Computed  map[string]map[string]*computed                `json:"computed"`
 }
 
-// loadSchemas parses the embedded schema file; a broken file is a
-// programming error caught by every test.
-func loadSchemas() map[string]*schema {
+// parseSchemas parses the schema file.
+func parseSchemas(file []byte) (map[string]*schema, error) {
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(schemaJSON, &raw); err != nil {
-		panic(fmt.Sprintf("kql: schema.json: %v", err))
+	if err := json.Unmarshal(file, &raw); err != nil {
+		return nil, fmt.Errorf("kql: schema.json: %v", err)
 	}
 	out := map[string]*schema{}
 	for name, msg := range raw {
@@ -65,7 +64,7 @@ func loadSchemas() map[string]*schema {
 		}
 		var f schemaFile
 		if err := json.Unmarshal(msg, &f); err != nil {
-			panic(fmt.Sprintf("kql: schema.json %s: %v", name, err))
+			return nil, fmt.Errorf("kql: schema.json %s: %v", name, err)
 		}
 		s := &schema{columns: map[string]map[string]string{}, computed: f.Computed}
 		for t, def := range f.Tables {
@@ -75,19 +74,26 @@ func loadSchemas() map[string]*schema {
 			s.columns[t] = def.Columns
 		}
 		for t, cols := range f.Computed {
+			if s.columns[t] == nil {
+				return nil, fmt.Errorf("kql: schema.json %s: computed columns of %s, which is neither a table nor a function", name, t)
+			}
 			for c, def := range cols {
 				s.columns[t][c] = "string"
 				if def.Type != "" {
 					s.columns[t][c] = def.Type
 				}
 				if def.Refuse != "" {
-					def.refuse = regexp.MustCompile(def.Refuse)
+					re, err := regexp.Compile(def.Refuse)
+					if err != nil {
+						return nil, fmt.Errorf("kql: schema.json %s: %s.%s: refuse: %v", name, t, c, err)
+					}
+					def.refuse = re
 				}
 			}
 		}
 		out[name] = s
 	}
-	return out
+	return out, nil
 }
 
 // table is what the backend knows about the table of one rule; a table

@@ -37,7 +37,6 @@
 package spl
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"regexp"
@@ -49,9 +48,6 @@ import (
 	"github.com/sigconv/sigconv/sigma"
 )
 
-//go:embed pipelines/*.yml
-var pipelineFiles embed.FS
-
 // Pipeline state keys read by the backend.
 const (
 	StateIndex        = "spl.index"
@@ -61,24 +57,12 @@ const (
 	StateDataset      = "spl.dataset"
 )
 
-// Backend is the SPL target. The zero value is not usable; use New.
-type Backend struct {
-	pipelines []*pipeline.Pipeline
-}
+// Backend is the SPL target. Its built-in pipelines are parsed at its
+// first use (builtin.go), so New and registration are cheap.
+type Backend struct{}
 
 // New returns the SPL backend with its built-in pipelines.
-func New() *Backend {
-	b := &Backend{}
-	for _, name := range []string{"sysmon", "windows-security", "cim"} {
-		path := "pipelines/" + name + ".yml"
-		data, err := pipelineFiles.ReadFile(path)
-		if err != nil {
-			panic(err)
-		}
-		b.pipelines = append(b.pipelines, pipeline.MustLoad("spl/"+path, data))
-	}
-	return b
-}
+func New() *Backend { return &Backend{} }
 
 func init() { backends.Register(New()) }
 
@@ -86,10 +70,10 @@ func init() { backends.Register(New()) }
 func (*Backend) Name() string { return "spl" }
 
 // Pipelines implements backends.PipelineProvider.
-func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
+func (*Backend) Pipelines() []*pipeline.Pipeline { return pipelines() }
 
 // DefaultPipelines implements backends.PipelineProvider.
-func (*Backend) DefaultPipelines() []string { return []string{"sysmon"} }
+func (*Backend) DefaultPipelines() []string { return pipelineNames[:1] }
 
 // Formats implements backends.Formatter: "default" is the search itself,
 // "savedsearches" a savedsearches.conf stanza per rule, "es-correlation"

@@ -12,7 +12,6 @@ import (
 // converter renders one rule: the rule, the schema and whether the rule
 // went through the xdr-data pipeline, whose columns the schema checks.
 type converter struct {
-	b       *Backend
 	rule    *ir.Rule
 	schema  *Schema
 	checked bool
@@ -21,8 +20,8 @@ type converter struct {
 	caseSensitive bool
 }
 
-func (b *Backend) converter(r *ir.Rule) *converter {
-	return &converter{b: b, rule: r, schema: b.schema, checked: slices.Contains(r.Pipelines, "xdr-data"), caseSensitive: caseSensitive(r)}
+func (*Backend) converter(r *ir.Rule) *converter {
+	return &converter{rule: r, schema: data().schema, checked: slices.Contains(r.Pipelines, "xdr-data"), caseSensitive: caseSensitive(r)}
 }
 
 // caseSensitive reports whether a rule has a case-sensitive part: a cased
@@ -134,7 +133,7 @@ func (x *converter) refusal(c *Column, v sigma.Value) string {
 // messages: "field OriginalFileName (xdr_data sigconv_original_file_name)".
 func (x *converter) fieldLabel(col string) string {
 	var names []string
-	for _, p := range x.b.pipelines {
+	for _, p := range data().pipelines {
 		for _, it := range p.Items {
 			fm, ok := it.Transformation.(*pipeline.FieldNameMapping)
 			if !ok {

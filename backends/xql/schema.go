@@ -56,24 +56,37 @@ type Schema struct {
 	Enums    map[string]string  `json:"enums"`
 }
 
-// LoadSchema parses the embedded schema file; a broken file is a
-// programming error caught by every test.
+// LoadSchema parses the embedded schema file, afresh at every call; a
+// broken file is a programming error caught by every test.
 func LoadSchema() *Schema {
+	s, err := parseSchema(schemaJSON)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// parseSchema parses a schema file; every column needs its evidence.
+func parseSchema(file []byte) (*Schema, error) {
 	var s Schema
-	if err := json.Unmarshal(schemaJSON, &s); err != nil {
-		panic(fmt.Sprintf("xql: schema.json: %v", err))
+	if err := json.Unmarshal(file, &s); err != nil {
+		return nil, fmt.Errorf("xql: schema.json: %v", err)
 	}
 	for _, set := range []map[string]*Column{s.Columns, s.Computed} {
 		for name, c := range set {
 			if c.Evidence == "" {
-				panic(fmt.Sprintf("xql: schema.json: %s has no evidence", name))
+				return nil, fmt.Errorf("xql: schema.json: %s has no evidence", name)
 			}
 			for i := range c.Refuse {
-				c.Refuse[i].re = regexp.MustCompile(c.Refuse[i].Match)
+				re, err := regexp.Compile(c.Refuse[i].Match)
+				if err != nil {
+					return nil, fmt.Errorf("xql: schema.json: %s: refuse: %v", name, err)
+				}
+				c.Refuse[i].re = re
 			}
 		}
 	}
-	return &s
+	return &s, nil
 }
 
 // Column returns the column or computed column of that name.

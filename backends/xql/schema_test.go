@@ -12,14 +12,14 @@ import (
 // Every column the xdr-data pipeline maps a Sigma field to, and every
 // ENUM its conditions use, must be in the schema with evidence.
 func TestPipelineColumnsHaveEvidence(t *testing.T) {
-	b := New()
-	for _, p := range b.pipelines {
+	d := data()
+	for _, p := range d.pipelines {
 		for _, it := range p.Items {
 			switch tr := it.Transformation.(type) {
 			case *pipeline.FieldNameMapping:
 				for field, cols := range tr.Mapping {
 					for _, c := range cols {
-						if col, ok := b.schema.Column(c); !ok || col.Evidence == "" {
+						if col, ok := d.schema.Column(c); !ok || col.Evidence == "" {
 							t.Errorf("%s: Sigma field %s maps to %s, which has no evidence in schema.json", it.ID, field, c)
 						}
 					}
@@ -27,7 +27,7 @@ func TestPipelineColumnsHaveEvidence(t *testing.T) {
 			case *pipeline.OutputFieldMapping:
 				for field, cols := range tr.Mapping {
 					for _, c := range cols {
-						if _, ok := b.schema.Column(c); !ok {
+						if _, ok := d.schema.Column(c); !ok {
 							t.Errorf("%s: output field %s maps to %s, which is not in schema.json", it.ID, field, c)
 						}
 					}

@@ -12,7 +12,6 @@
 package xql
 
 import (
-	"embed"
 	"fmt"
 	"strings"
 
@@ -23,26 +22,12 @@ import (
 	"github.com/sigconv/sigconv/sigma"
 )
 
-//go:embed pipelines/*.yml
-var pipelineFiles embed.FS
+// Backend is the XQL target. Its built-in pipeline and schema are parsed
+// at its first use (builtin.go), so New and registration are cheap.
+type Backend struct{}
 
-// Backend is the XQL target. The zero value is not usable; use New.
-type Backend struct {
-	pipelines []*pipeline.Pipeline
-	schema    *Schema
-}
-
-// New returns the XQL backend with its built-in pipelines.
-func New() *Backend {
-	data, err := pipelineFiles.ReadFile("pipelines/xdr-data.yml")
-	if err != nil {
-		panic(err)
-	}
-	return &Backend{
-		pipelines: []*pipeline.Pipeline{pipeline.MustLoad("xql/pipelines/xdr-data.yml", data)},
-		schema:    LoadSchema(),
-	}
-}
+// New returns the XQL backend with its built-in pipeline.
+func New() *Backend { return &Backend{} }
 
 func init() { backends.Register(New()) }
 
@@ -50,7 +35,7 @@ func init() { backends.Register(New()) }
 func (*Backend) Name() string { return "xql" }
 
 // Pipelines implements backends.PipelineProvider.
-func (b *Backend) Pipelines() []*pipeline.Pipeline { return b.pipelines }
+func (*Backend) Pipelines() []*pipeline.Pipeline { return data().pipelines }
 
 // DefaultPipelines implements backends.PipelineProvider.
 func (*Backend) DefaultPipelines() []string { return []string{"xdr-data"} }

@@ -125,12 +125,15 @@ func convertSet(a *parsedArgs, conv *backends.Converter, st *driver.Stream, asJS
 	prog := startProgress(stderr, st.Files())
 	opt.FileDone = prog.add
 	var tally tally
-	var kept []driver.Result // for -o DIR, which groups by rule file
+	var dir *dirWriter // -o DIR, which groups by rule file
+	if outDir != "" {
+		dir = newDirWriter(outDir, conv, asJSON)
+	}
 	p := &printer{w: w, stderr: stderr, conv: conv, asJSON: asJSON}
 	st.Each(conv, opt, func(r driver.Result) {
 		tally.add(r)
-		if outDir != "" {
-			kept = append(kept, r)
+		if dir != nil {
+			dir.add(r)
 			return
 		}
 		p.print(r)
@@ -139,8 +142,8 @@ func convertSet(a *parsedArgs, conv *backends.Converter, st *driver.Stream, asJS
 	if tally.total == 0 {
 		return statusNoRules
 	}
-	if outDir != "" {
-		if err := writeDir(outDir, conv, kept, asJSON, stderr); err != nil {
+	if dir != nil {
+		if err := dir.write(stderr); err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
 			return 2
 		}

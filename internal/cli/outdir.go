@@ -60,53 +60,68 @@ func outputExt(conv *backends.Converter, asJSON bool) string {
 	return ".txt"
 }
 
-// writeDir writes the output of each rule file to DIR/<rule file name
+// dirWriter collects "-o DIR" output while results stream: per rule
+// file, the text its file gets and what goes to stderr, never the results
+// themselves (they hold parsed rules). write then writes them all.
+type dirWriter struct {
+	dir    string
+	conv   *backends.Converter
+	asJSON bool
+	order  []string
+	files  map[string]*dirFile
+}
+
+type dirFile struct {
+	out, stderr bytes.Buffer
+	converted   bool // some document of the file converted
+}
+
+func newDirWriter(dir string, conv *backends.Converter, asJSON bool) *dirWriter {
+	return &dirWriter{dir: dir, conv: conv, asJSON: asJSON, files: map[string]*dirFile{}}
+}
+
+// add formats one result into its rule file's buffers.
+func (d *dirWriter) add(r driver.Result) {
+	f := d.files[r.Path]
+	if f == nil {
+		f = &dirFile{}
+		d.files[r.Path] = f
+		d.order = append(d.order, r.Path)
+	}
+	f.converted = f.converted || r.Err == nil
+	p := &printer{w: &f.out, stderr: &f.stderr, conv: d.conv, asJSON: d.asJSON, written: f.out.Len() > 0}
+	p.print(r)
+}
+
+// write writes the output of each rule file to DIR/<rule file name
 // without extension><extension by format>, with every converted document
 // of the file in it as the standard output would show them; a file none
 // of whose documents converted gets no output file. Two rule files with
 // the same name would overwrite each other's output, so that is an error
 // before anything is written. Errors go to stderr as usual.
-func writeDir(dir string, conv *backends.Converter, results []driver.Result, asJSON bool, stderr io.Writer) error {
-	ext := outputExt(conv, asJSON)
-	var order []string
-	groups := map[string][]driver.Result{}
+func (d *dirWriter) write(stderr io.Writer) error {
+	ext := outputExt(d.conv, d.asJSON)
 	owner := map[string]string{} // output name -> rule file
-	for _, r := range results {
-		if _, seen := groups[r.Path]; !seen {
-			order = append(order, r.Path)
-			name := strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path)) + ext
-			if prev, dup := owner[name]; dup {
-				return fmt.Errorf("-o %s: rule files %s and %s would both be written to %s; convert them separately", dir, prev, r.Path, filepath.Join(dir, name))
-			}
-			owner[name] = r.Path
+	for _, path := range d.order {
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ext
+		if prev, dup := owner[name]; dup {
+			return fmt.Errorf("-o %s: rule files %s and %s would both be written to %s; convert them separately", d.dir, prev, path, filepath.Join(d.dir, name))
 		}
-		groups[r.Path] = append(groups[r.Path], r)
+		owner[name] = path
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return err
 	}
-	for _, path := range order {
-		var buf bytes.Buffer
-		p := &printer{w: &buf, stderr: stderr, conv: conv, asJSON: asJSON}
-		for _, r := range groups[path] {
-			p.print(r)
-		}
-		if buf.Len() == 0 || (asJSON && allFailed(groups[path])) {
+	for _, path := range d.order {
+		f := d.files[path]
+		stderr.Write(f.stderr.Bytes())
+		if f.out.Len() == 0 || (d.asJSON && !f.converted) {
 			continue
 		}
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ext
-		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(d.dir, name), f.out.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func allFailed(rs []driver.Result) bool {
-	for _, r := range rs {
-		if r.Err == nil {
-			return false
-		}
-	}
-	return true
 }
