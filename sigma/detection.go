@@ -192,6 +192,9 @@ func (p *parser) itemValueNodes(kv pair) []*yaml.Node {
 		p.errorf(nodePos(v), "value of %q is an empty list; write null to match a missing field", kv.Key)
 		return nil
 	}
+	if plainScalars(v.Content) {
+		return v.Content // read only; the common list needs no copy
+	}
 	out := make([]*yaml.Node, 0, len(v.Content))
 	for _, c := range v.Content {
 		c = deref(c)
@@ -205,4 +208,15 @@ func (p *parser) itemValueNodes(kv pair) []*yaml.Node {
 		out = append(out, c)
 	}
 	return out
+}
+
+// plainScalars reports whether every node is a scalar that is neither an
+// alias nor null: itemValueNodes would return the list as it is.
+func plainScalars(nodes []*yaml.Node) bool {
+	for _, c := range nodes {
+		if c.Kind != yaml.ScalarNode || isNull(c) {
+			return false
+		}
+	}
+	return true
 }

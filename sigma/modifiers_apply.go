@@ -20,10 +20,15 @@ type modRef struct {
 // parseKey splits "Field|mod|mod" and resolves the modifier names.
 func (p *parser) parseKey(k *yaml.Node) (string, []modRef, bool) {
 	key, base := k.Value, textPos(k)
-	names := strings.Split(key, "|")
-	field, off, ok := names[0], len(names[0])+1, true
+	field, rest, hasMods := strings.Cut(key, "|")
+	off, ok := len(field)+1, true
 	var mods []modRef
-	for _, name := range names[1:] {
+	if hasMods {
+		mods = make([]modRef, 0, strings.Count(rest, "|")+1)
+	}
+	for hasMods {
+		var name string
+		name, rest, hasMods = strings.Cut(rest, "|")
 		pos := Pos{Line: base.Line, Column: base.Column + utf8.RuneCountInString(key[:off])}
 		off += len(name) + 1
 		m, known := LookupModifier(name)
@@ -38,7 +43,7 @@ func (p *parser) parseKey(k *yaml.Node) (string, []modRef, bool) {
 			mods = append(mods, modRef{mod: m, name: name, pos: pos})
 		}
 	}
-	if field != "" || len(names) == 1 {
+	if field != "" || !strings.Contains(key, "|") {
 		ok = p.checkFieldName(field, nodePos(k)) && ok
 	}
 	return field, mods, ok

@@ -146,7 +146,8 @@ func ParseString(s string) String {
 		}
 		return String{Parts: []Part{{Kind: Literal, Text: s}}}
 	}
-	var parts []Part
+	// Each wildcard adds at most itself and the literal before it.
+	parts := make([]Part, 0, 2*strings.Count(s, "*")+2*strings.Count(s, "?")+1)
 	var lit strings.Builder
 	// start is where the pending literal run of s begins while it needs
 	// no unescaping (then it is sliced out of s, not copied); -1 once the
