@@ -93,26 +93,62 @@ func (b *Backend) queries(r *ir.Rule, multiline bool) ([]string, error) {
 }
 
 // assemble builds the stages around the filter expression.
+// The query is written once into a builder of its final size: the filter
+// is most of it, and building each stage and then joining them copied it
+// twice more.
 func (x *converter) assemble(dataset string, q ir.Expr, filter string, multiline bool) string {
-	stages := []string{x.config(), "dataset = " + dataset}
-	stages = append(stages, x.alters(q)...)
-	stages = append(stages, "filter "+filter)
+	alters := x.alters(q)
 	fields, dropped := x.outputFields()
-	if len(fields) > 0 {
-		stages = append(stages, "fields "+strings.Join(fields, ", "))
-	}
-	stages = append(stages, "sort desc _time")
 	sep := " | "
 	if multiline {
 		sep = "\n| "
 	}
-	text := strings.Join(stages, sep)
+	config := x.config()
+	size := len(config) + len("dataset = ") + len(dataset) + len("filter ") + len(filter) + len("sort desc _time") + 3*len(sep)
+	for _, a := range alters {
+		size += len(a) + len(sep)
+	}
+	for _, f := range fields {
+		size += len(f) + len(", ")
+	}
+	if len(fields) > 0 {
+		size += len("fields ") + len(sep)
+	}
+	if dropped != "" {
+		size += 1 + len(dropped)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(config)
+	b.WriteString(sep)
+	b.WriteString("dataset = ")
+	b.WriteString(dataset)
+	for _, a := range alters {
+		b.WriteString(sep)
+		b.WriteString(a)
+	}
+	b.WriteString(sep)
+	b.WriteString("filter ")
+	b.WriteString(filter)
+	if len(fields) > 0 {
+		b.WriteString(sep)
+		b.WriteString("fields ")
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f)
+		}
+	}
+	b.WriteString(sep)
+	b.WriteString("sort desc _time")
 	if dropped != "" {
 		// A // comment runs to the end of its line; the XQL reference
 		// shows comments on lines of their own, so it gets one, last.
-		text += "\n" + dropped
+		b.WriteByte('\n')
+		b.WriteString(dropped)
 	}
-	return text
+	return b.String()
 }
 
 // Format implements backends.Formatter.
@@ -128,7 +164,7 @@ func (b *Backend) Format(format string, r *ir.Rule, queries []string) (string, e
 		qs, err := b.queries(r, false)
 		return strings.Join(qs, "\n"), err
 	case "default":
-		return header(r) + "\n" + strings.Join(queries, "\n\n"), nil
+		return joinAfter(header(r)+"\n", queries, "\n\n"), nil
 	}
 	return "", fmt.Errorf("xql has no format %q", format)
 }
@@ -222,6 +258,27 @@ func (x *converter) dialect(multiline bool) *textquery.Dialect {
 		d.TopAnd = "\n    and "
 	}
 	return d
+}
+
+// joinAfter is prefix + strings.Join(parts, sep) built as one string.
+func joinAfter(prefix string, parts []string, sep string) string {
+	size := len(prefix)
+	for i, p := range parts {
+		if i > 0 {
+			size += len(sep)
+		}
+		size += len(p)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(prefix)
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // oneLineStages puts each query's stages on one line, keeping its leading
