@@ -26,7 +26,9 @@ type token struct {
 // tOther tokens, so the parser reports errors in text order, and the
 // first error in the text is the one the user sees.
 func tokenize(s string) []token {
-	var toks []token
+	// A token and the space after it take four bytes or more in the
+	// conditions rules write, so this is one allocation for nearly all.
+	toks := make([]token, 0, 4+len(s)/4)
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
