@@ -22,7 +22,12 @@ type RegexOptions struct {
 // line breaks, literal text escaped, and case-insensitive unless the
 // string is cased. It fails on placeholders and invalid UTF-8.
 func WildcardRegex(s sigma.String, opt RegexOptions) (string, error) {
+	size := len("(?i)^$")
+	for _, p := range s.Parts {
+		size += len(p.Text) + len("(?s:.*)")
+	}
 	var b strings.Builder
+	b.Grow(size) // most values need no more: one allocation
 	if !s.Cased {
 		b.WriteString("(?i)")
 	}
@@ -30,11 +35,9 @@ func WildcardRegex(s sigma.String, opt RegexOptions) (string, error) {
 	for _, p := range s.Parts {
 		switch p.Kind {
 		case sigma.Literal:
-			lit, err := RegexLiteral(p.Text, opt)
-			if err != nil {
+			if err := writeRegexLiteral(&b, p.Text, opt); err != nil {
 				return "", err
 			}
-			b.WriteString(lit)
 		case sigma.WildMulti:
 			b.WriteString("(?s:.*)")
 		case sigma.WildSingle:
@@ -51,10 +54,18 @@ func WildcardRegex(s sigma.String, opt RegexOptions) (string, error) {
 // Control characters are written as \x{..} escapes so that no raw line
 // break or NUL ever reaches a query.
 func RegexLiteral(text string, opt RegexOptions) (string, error) {
-	if !utf8.ValidString(text) {
-		return "", fmt.Errorf("value %q is not valid UTF-8 text", text)
-	}
 	var b strings.Builder
+	if err := writeRegexLiteral(&b, text, opt); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// writeRegexLiteral writes RegexLiteral(text, opt) to b.
+func writeRegexLiteral(b *strings.Builder, text string, opt RegexOptions) error {
+	if !utf8.ValidString(text) {
+		return fmt.Errorf("value %q is not valid UTF-8 text", text)
+	}
 	for _, r := range text {
 		switch {
 		case strings.ContainsRune(`.+*?()|[]{}^$`, r):
@@ -67,14 +78,14 @@ func RegexLiteral(text string, opt RegexOptions) (string, error) {
 				b.WriteString(`\\`)
 			}
 		case opt.QuoteSafe && (r == '"' || r == '\'' || r == '`'):
-			fmt.Fprintf(&b, `\x{%x}`, r)
+			fmt.Fprintf(b, `\x{%x}`, r)
 		case r < 0x20 || r == 0x7f || isLineSeparator(r):
-			fmt.Fprintf(&b, `\x{%x}`, r)
+			fmt.Fprintf(b, `\x{%x}`, r)
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return b.String(), nil
+	return nil
 }
 
 // isLineSeparator reports the Unicode line separators (NEL, LS, PS):

@@ -199,6 +199,7 @@ func onlyMultiWildcards(s sigma.String) bool {
 // globText writes a string whose wildcards are all '*' in XQL glob form.
 func globText(s sigma.String) string {
 	var b strings.Builder
+	b.Grow(textSize(s))
 	for _, p := range s.Parts {
 		if p.Kind == sigma.WildMulti {
 			b.WriteByte('*')

@@ -144,6 +144,16 @@ func (c *Column) rewritten(s sigma.String) (sigma.String, bool) {
 	return s, false
 }
 
+// textSize is the length of valueText(s) and globText(s): each part's
+// text, a wildcard one byte.
+func textSize(s sigma.String) int {
+	n := 0
+	for _, p := range s.Parts {
+		n += max(len(p.Text), 1)
+	}
+	return n
+}
+
 // valueText writes a Sigma string with its wildcards as '*' and '?', for
 // the refusal patterns.
 func valueText(s sigma.String) string {
@@ -151,6 +161,7 @@ func valueText(s sigma.String) string {
 		return s.Parts[0].Text // most values: no copy
 	}
 	var b strings.Builder
+	b.Grow(textSize(s))
 	for _, p := range s.Parts {
 		switch p.Kind {
 		case sigma.WildMulti:
