@@ -14,6 +14,7 @@ package xql
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/textquery"
@@ -248,11 +249,7 @@ func (x *converter) dialect(multiline bool) *textquery.Dialect {
 			Match: x.match,
 			List:  x.rawList,
 		},
-		Null: &textquery.NullGuard{
-			CanBeNull: x.schema.CanBeNull,
-			IsNull:    func(f string) string { return f + " = null" },
-			NotNull:   func(f string) string { return f + " != null" },
-		},
+		Null: nullGuard(x.schema),
 	}
 	if multiline {
 		d.TopAnd = "\n    and "
@@ -280,6 +277,23 @@ func joinAfter(prefix string, parts []string, sep string) string {
 	}
 	return b.String()
 }
+
+// nullGuard is the guard for a schema's nullable columns, built once per
+// schema rather than per rule (there is one, the embedded one).
+func nullGuard(s *Schema) *textquery.NullGuard {
+	if g, ok := nullGuards.Load(s); ok {
+		return g.(*textquery.NullGuard)
+	}
+	g := &textquery.NullGuard{
+		CanBeNull: s.CanBeNull,
+		IsNull:    func(f string) string { return f + " = null" },
+		NotNull:   func(f string) string { return f + " != null" },
+	}
+	nullGuards.Store(s, g)
+	return g
+}
+
+var nullGuards sync.Map // *Schema -> *textquery.NullGuard
 
 // oneLineStages puts each query's stages on one line, keeping its leading
 // // comment lines (which cannot share the line) before it. Literals never
