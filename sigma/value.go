@@ -238,6 +238,17 @@ func (s String) IsPlain() bool {
 
 // Text concatenates the literal parts. It is meaningful for plain strings.
 func (s String) Text() string {
+	// One literal part (a plain value, or one under contains, startswith
+	// or endswith) is the text itself: no copy.
+	only, n := -1, 0
+	for i, p := range s.Parts {
+		if p.Kind == Literal {
+			only, n = i, n+1
+		}
+	}
+	if n == 1 {
+		return s.Parts[only].Text
+	}
 	var b strings.Builder
 	for _, p := range s.Parts {
 		if p.Kind == Literal {
