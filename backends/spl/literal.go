@@ -145,15 +145,18 @@ func caseFlag(cased bool) string {
 // partsRegex writes a Sigma string's parts as PCRE: literal text escaped
 // (regexLiteral), '*' as (?s:.*), '?' as (?s:.); placeholders fail.
 func partsRegex(parts []sigma.Part) (string, error) {
+	size := 0
+	for _, p := range parts {
+		size += len(p.Text) + len("(?s:.*)")
+	}
 	var b strings.Builder
+	b.Grow(size) // enough for most values: one allocation
 	for _, p := range parts {
 		switch p.Kind {
 		case sigma.Literal:
-			lit, err := regexLiteral(p.Text)
-			if err != nil {
+			if err := writeRegexLiteral(&b, p.Text); err != nil {
 				return "", err
 			}
-			b.WriteString(lit)
 		case sigma.WildMulti:
 			b.WriteString("(?s:.*)")
 		case sigma.WildSingle:
@@ -168,21 +171,30 @@ func partsRegex(parts []sigma.Part) (string, error) {
 // regexLiteral escapes text to match literally in PCRE. Characters that
 // are awkward inside SPL strings are written as \x{..} escapes.
 func regexLiteral(text string) (string, error) {
-	if !utf8.ValidString(text) {
-		return "", fmt.Errorf("value %q is not valid UTF-8 text", text)
-	}
 	var b strings.Builder
+	if err := writeRegexLiteral(&b, text); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// writeRegexLiteral writes regexLiteral(text) to b; on an error b holds
+// part of it.
+func writeRegexLiteral(b *strings.Builder, text string) error {
+	if !utf8.ValidString(text) {
+		return fmt.Errorf("value %q is not valid UTF-8 text", text)
+	}
 	for _, r := range text {
 		switch {
 		case strings.ContainsRune(`.+*?()|[]{}^$#-/`, r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case r == '\\' || r == '"' || r == '`' || r == '\'' || r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x{%x}`, r)
+			fmt.Fprintf(b, `\x{%x}`, r)
 		case r >= 0x80 && r <= 0x9f, r == '\u2028', r == '\u2029':
 			// \x{85} means U+0085 only when PCRE runs in UTF mode, a
 			// byte otherwise; a raw separator could end a line.
-			return "", fmt.Errorf("value contains the line-breaking character U+%04X, which SPL cannot carry exactly", r)
+			return fmt.Errorf("value contains the line-breaking character U+%04X, which SPL cannot carry exactly", r)
 		case r == ' ':
 			// Spelled as an escape so that no (?x) flag written elsewhere
 			// could make it insignificant.
@@ -191,7 +203,7 @@ func regexLiteral(text string) (string, error) {
 			b.WriteRune(r)
 		}
 	}
-	return b.String(), nil
+	return nil
 }
 
 // sigmaRegex writes a Sigma regular expression (unanchored, flags from
