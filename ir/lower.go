@@ -158,17 +158,32 @@ func Search(s *sigma.Search) Expr {
 		}
 	}
 	ms := make([]Match, n)
+	if len(s.Groups) == 1 { // most searches: no one-element list to collapse
+		x, _ := groupFrom(s.Groups[0], ms)
+		return x
+	}
 	groups := make([]Expr, 0, len(s.Groups))
 	for _, g := range s.Groups {
-		items := make([]Expr, 0, len(g.Items))
-		for _, it := range g.Items {
-			var x Expr
-			x, ms = itemFrom(it, ms)
-			items = append(items, x)
-		}
-		groups = append(groups, joinOwned(true, items))
+		var x Expr
+		x, ms = groupFrom(g, ms)
+		groups = append(groups, x)
 	}
 	return joinOwned(false, groups)
+}
+
+// groupFrom is the And of a group's items, taking its Match nodes from the
+// front of ms; it returns the rest.
+func groupFrom(g *sigma.Group, ms []Match) (Expr, []Match) {
+	if len(g.Items) == 1 {
+		return itemFrom(g.Items[0], ms)
+	}
+	items := make([]Expr, 0, len(g.Items))
+	for _, it := range g.Items {
+		var x Expr
+		x, ms = itemFrom(it, ms)
+		items = append(items, x)
+	}
+	return joinOwned(true, items), ms
 }
 
 // Item returns the match tree of one detection item: its values OR-ed, or
@@ -192,13 +207,26 @@ func matchCount(it *sigma.Item) int {
 // itemFrom is Item taking its Match nodes from the front of ms, which holds
 // at least matchCount(it); it returns the rest.
 func itemFrom(it *sigma.Item, ms []Match) (Expr, []Match) {
-	values := make([]Expr, 0, len(it.Values))
 	next := func(v sigma.Value, pos sigma.Pos) *Match {
 		m := &ms[0]
 		*m = Match{Field: it.Field, Value: v, Pos: pos}
 		ms = ms[1:]
 		return m
 	}
+	if len(it.Values) == 1 && len(it.Values[0].Alternatives) == 1 {
+		// One value, one alternative (most items): its Match is the item.
+		v := it.Values[0]
+		pos := v.Pos
+		if !pos.IsValid() {
+			pos = it.Pos
+		}
+		var x Expr = next(v.Alternatives[0], pos)
+		if it.Negated {
+			x = &Not{Arg: x}
+		}
+		return x, ms
+	}
+	values := make([]Expr, 0, len(it.Values))
 	for _, v := range it.Values {
 		pos := v.Pos
 		if !pos.IsValid() {
