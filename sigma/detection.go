@@ -156,7 +156,8 @@ func (p *parser) parseItem(kv pair) *Item {
 	if !p.checkChain(it, mods) {
 		return nil
 	}
-	vals := p.itemValueNodes(kv)
+	var one [1]*yaml.Node // holds a lone scalar value without a heap slice
+	vals := p.itemValueNodes(kv, &one)
 	// Sized once: the parsed rules stay in memory until the whole set is
 	// converted, so growth slack here is held for the whole run.
 	it.Values = make([]ItemValue, 0, len(vals))
@@ -175,18 +176,20 @@ func (p *parser) parseItem(kv pair) *Item {
 	return it
 }
 
-// itemValueNodes returns the value nodes of an item: the scalar itself, or
-// the elements of a list. Nested collections are errors; a null among
+// itemValueNodes returns the value nodes of an item: the scalar itself (in
+// one, the caller's array), or the elements of a list. Nested collections
+// are errors; a null among
 // other values is accepted (as pySigma does) with a warning, because the
 // specification forbids mixing it with values of other types.
-func (p *parser) itemValueNodes(kv pair) []*yaml.Node {
+func (p *parser) itemValueNodes(kv pair, one *[1]*yaml.Node) []*yaml.Node {
 	v := deref(kv.V)
 	switch v.Kind {
 	case yaml.MappingNode:
 		p.errorf(nodePos(v), "value of %q is a map; a field takes a value or a list of values", kv.Key)
 		return nil
 	case yaml.ScalarNode:
-		return []*yaml.Node{v}
+		one[0] = v
+		return one[:]
 	}
 	if len(v.Content) == 0 {
 		p.errorf(nodePos(v), "value of %q is an empty list; write null to match a missing field", kv.Key)
