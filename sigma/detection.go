@@ -178,9 +178,9 @@ func (p *parser) parseItem(kv pair) *Item {
 
 // itemValueNodes returns the value nodes of an item: the scalar itself (in
 // one, the caller's array), or the elements of a list. Nested collections
-// are errors; a null among
-// other values is accepted (as pySigma does) with a warning, because the
-// specification forbids mixing it with values of other types.
+// are errors; a null among other values is accepted (as pySigma does) with
+// a warning, because the specification forbids mixing it with values of
+// other types.
 func (p *parser) itemValueNodes(kv pair, one *[1]*yaml.Node) []*yaml.Node {
 	v := deref(kv.V)
 	switch v.Kind {
