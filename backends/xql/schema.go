@@ -134,14 +134,22 @@ func (c *Column) rewritten(s sigma.String) (sigma.String, bool) {
 		return s, false
 	}
 	first := s.Parts[0].Text
-	for from, to := range c.Prefixes {
+	// The longest matching prefix wins (ties: the lexically smaller), so
+	// the result never depends on the map's iteration order.
+	best, found := "", false
+	for from := range c.Prefixes {
 		if len(first) >= len(from) && (first[:len(from)] == from || !s.Cased && strings.EqualFold(first[:len(from)], from)) {
-			parts := append([]sigma.Part(nil), s.Parts...)
-			parts[0].Text = to + first[len(from):]
-			return sigma.String{Parts: parts, Cased: s.Cased}, true
+			if !found || len(from) > len(best) || len(from) == len(best) && from < best {
+				best, found = from, true
+			}
 		}
 	}
-	return s, false
+	if !found {
+		return s, false
+	}
+	parts := append([]sigma.Part(nil), s.Parts...)
+	parts[0].Text = c.Prefixes[best] + first[len(best):]
+	return sigma.String{Parts: parts, Cased: s.Cased}, true
 }
 
 // textSize is the length of valueText(s) and globText(s): each part's

@@ -71,3 +71,19 @@ func TestUnevidencedColumnRefused(t *testing.T) {
 		t.Errorf("fieldLabel = %q", got)
 	}
 }
+
+// TestPrefixRewriteLongestWins: when two prefixes match, the longer one
+// rewrites, whatever order the map gives them in (run many times).
+func TestPrefixRewriteLongestWins(t *testing.T) {
+	c := &Column{Prefixes: map[string]string{"HK": "X", `HKLM\`: `HKEY_LOCAL_MACHINE\`, `HKLM\S`: `LONGEST\S`, `hklm\s`: `SAME_LENGTH\S`}}
+	for range 50 {
+		got, ok := c.rewritten(sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: `HKLM\Software`}}, Cased: true})
+		if !ok || got.Parts[0].Text != `LONGEST\Software` {
+			t.Fatalf("cased: %q", got.Parts[0].Text)
+		}
+		got, _ = c.rewritten(sigma.String{Parts: []sigma.Part{{Kind: sigma.Literal, Text: `hklm\system`}}})
+		if got.Parts[0].Text != `LONGEST\System` {
+			t.Fatalf("uncased, tie broken lexically (%q < %q): %q", `HKLM\S`, `hklm\s`, got.Parts[0].Text)
+		}
+	}
+}
