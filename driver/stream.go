@@ -2,8 +2,10 @@ package driver
 
 import (
 	"io"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/collection"
@@ -37,6 +39,13 @@ type Stream struct {
 	// namesResolved is set when resolution already holds the reused ids
 	// and names (a Set's).
 	namesResolved bool
+	// reread marks the files whose bytes were not kept (keptBytes): they
+	// are read again at their turn, and checked to be still what the
+	// scans passed.
+	reread []bool
+	// refs are the pieces of every id and name the early files' filters
+	// and correlations and the filter files name (refPieces).
+	refs [][]string
 	// EarlyFiles counts the files parsed before conversion.
 	EarlyFiles int
 }
@@ -48,6 +57,12 @@ type Stream struct {
 // name.
 const maxScannedRefs = 64
 
+// keptBytes is how many bytes of rule files OpenStream keeps from its
+// first read (the SigmaHQ corpus has 5.6 MB); the files read beyond it
+// are read again when their turn comes. Memory then stays bounded for
+// sets of any size, at the cost of a second read of the files beyond.
+var keptBytes int64 = 8 << 20
+
 // OpenStream reads the files (as Expand lists them; "-" is stdin) and
 // the filter files, in parallel, and resolves what later files could
 // change in earlier ones. A file that cannot be read yields a result
@@ -56,16 +71,26 @@ func OpenStream(paths, filterPaths []string, stdin io.Reader) *Stream {
 	srcs := make([]Source, len(paths))
 	bad := make([]*sigma.File, len(paths))
 	meta := make([]bool, len(paths))
+	reread := make([]bool, len(paths))
+	var kept atomic.Int64
 	parallel(len(paths), func(i int) {
 		src, err := readSource(paths[i], stdin)
 		srcs[i] = src
 		if err != nil {
-			bad[i] = &sigma.File{Path: src.Path, Diags: sigma.ErrorList{sigma.Errorf(src.Path, sigma.Pos{}, "%v", err)}}
+			bad[i] = readError(src.Path, err)
 			return
 		}
 		meta[i] = mayHoldMeta(src.Data) // while the bytes are in the cache
+		// Files to parse early are needed now; stdin cannot be read twice.
+		if !meta[i] && paths[i] != Stdin && kept.Add(int64(len(src.Data))) > keptBytes {
+			srcs[i].Data, reread[i] = nil, true
+		}
 	})
-	return newStream(srcs, bad, meta, Read(filterPaths, stdin))
+	return newStream(srcs, bad, meta, reread, Read(filterPaths, stdin))
+}
+
+func readError(path string, err error) *sigma.File {
+	return &sigma.File{Path: path, Diags: sigma.ErrorList{sigma.Errorf(path, sigma.Pos{}, "%v", err)}}
 }
 
 // NewStream prepares the conversion of sources already read; filterFiles
@@ -73,14 +98,14 @@ func OpenStream(paths, filterPaths []string, stdin io.Reader) *Stream {
 func NewStream(srcs []Source, filterFiles []*sigma.File) *Stream {
 	meta := make([]bool, len(srcs))
 	parallel(len(srcs), func(i int) { meta[i] = mayHoldMeta(srcs[i].Data) })
-	return newStream(append([]Source(nil), srcs...), make([]*sigma.File, len(srcs)), meta, filterFiles)
+	return newStream(append([]Source(nil), srcs...), make([]*sigma.File, len(srcs)), meta, make([]bool, len(srcs)), filterFiles)
 }
 
 // newStream takes srcs and early over; early holds the files already
 // settled (unreadable ones), meta marks the files that may hold filters
-// or correlations (mayHoldMeta).
-func newStream(srcs []Source, early []*sigma.File, meta []bool, filterFiles []*sigma.File) *Stream {
-	s := &Stream{sources: srcs, early: early, filterFiles: filterFiles}
+// or correlations (mayHoldMeta), reread those whose bytes were not kept.
+func newStream(srcs []Source, early []*sigma.File, meta, reread []bool, filterFiles []*sigma.File) *Stream {
+	s := &Stream{sources: srcs, early: early, filterFiles: filterFiles, reread: reread}
 	s.parseEarly(meta)
 	// Files that may define a rule those filters and correlations name.
 	var refs [][]string
@@ -112,22 +137,15 @@ func newStream(srcs []Source, early []*sigma.File, meta []bool, filterFiles []*s
 	for _, f := range filterFiles {
 		addRefs(f, true)
 	}
+	s.refs = refs
 	if len(refs) > 0 {
 		definers := make([]bool, len(srcs))
 		parallel(len(srcs), func(i int) {
 			if s.early[i] != nil {
 				return
 			}
-			if len(refs) > maxScannedRefs {
-				definers[i] = true
-				return
-			}
-			for _, pieces := range refs {
-				if mayDefine(srcs[i].Data, pieces) {
-					definers[i] = true
-					return
-				}
-			}
+			data, err := s.data(i)
+			definers[i] = err != nil || s.mayDefineRef(data) // an error is reported by parseEarly
 		})
 		s.parseEarly(definers)
 	}
@@ -145,7 +163,11 @@ func (s *Stream) parseEarly(marked []bool) {
 	}
 	parallel(len(idx), func(k int) {
 		i := idx[k]
-		s.early[i] = sigma.ParseFile(s.sources[i].Path, s.sources[i].Data)
+		if data, err := s.data(i); err != nil {
+			s.early[i] = readError(s.sources[i].Path, err)
+		} else {
+			s.early[i] = sigma.ParseFile(s.sources[i].Path, data)
+		}
 		s.sources[i].Data = nil
 	})
 	s.EarlyFiles += len(idx)
@@ -199,39 +221,40 @@ type fileResults struct {
 // may be called once: files are dropped as they are emitted.
 func (s *Stream) Each(conv *backends.Converter, opt Options, emit func(Result)) {
 	n := len(s.sources)
-	out := make([]fileResults, n)
-	ready := make([]chan struct{}, n)
-	for i := range ready {
-		ready[i] = make(chan struct{})
-	}
-	next := make(chan int)
 	workers := min(runtime.GOMAXPROCS(0), n)
-	// A file's results hold its parsed rules until emitted: the window
-	// bounds how far workers run ahead of a slow writer.
-	window := make(chan struct{}, lookAhead*max(workers, 1))
+	// Each file gets a channel its worker hands the results over on; the
+	// channels wait in input order in a queue the writer reads. A file's
+	// results hold its parsed rules until emitted, so the queue's bound
+	// is how far workers may run ahead of a slow writer; the bookkeeping
+	// is per file in flight, not per file of the set.
+	type job struct {
+		i    int
+		done chan fileResults
+	}
+	next := make(chan job)
+	queue := make(chan chan fileResults, max(lookAhead*max(workers, 1)-1, 0))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				out[i] = s.convertFile(conv, opt, i)
-				close(ready[i])
+			for j := range next {
+				j.done <- s.convertFile(conv, opt, j.i)
 			}
 		}()
 	}
 	go func() {
 		for i := range n {
-			window <- struct{}{}
-			next <- i
+			done := make(chan fileResults, 1)
+			queue <- done
+			next <- job{i, done}
 		}
 		close(next)
+		close(queue)
 	}()
 	var names collection.Names
-	for i := range n {
-		<-ready[i]
-		fr := out[i]
-		out[i] = fileResults{} // let the garbage collector have it
+	for done := range queue {
+		fr := <-done
 		var dups sigma.ErrorList
 		for _, doc := range fr.file.Documents {
 			if r, ok := doc.(*sigma.Rule); ok && !s.namesResolved {
@@ -249,7 +272,6 @@ func (s *Stream) Each(conv *backends.Converter, opt Options, emit func(Result)) 
 		if opt.FileDone != nil {
 			opt.FileDone()
 		}
-		<-window
 	}
 	wg.Wait()
 	for _, f := range s.filterFiles {
@@ -274,7 +296,7 @@ func (s *Stream) convertFile(conv *backends.Converter, opt Options, i int) fileR
 	f := s.early[i]
 	s.early[i] = nil
 	if f == nil {
-		f = sigma.ParseFile(s.sources[i].Path, s.sources[i].Data)
+		f = s.parseLate(i)
 	}
 	s.sources[i].Data = nil
 	fr := fileResults{file: f}
@@ -288,4 +310,43 @@ func (s *Stream) convertFile(conv *backends.Converter, opt Options, i int) fileR
 		}
 	}
 	return fr
+}
+
+// data returns file i's bytes: those kept, or read again.
+func (s *Stream) data(i int) ([]byte, error) {
+	if !s.reread[i] {
+		return s.sources[i].Data, nil
+	}
+	return os.ReadFile(s.sources[i].Path)
+}
+
+// mayDefineRef reports whether bytes may define a rule that a filter or
+// a correlation names.
+func (s *Stream) mayDefineRef(data []byte) bool {
+	if len(s.refs) > maxScannedRefs {
+		return true
+	}
+	for _, pieces := range s.refs {
+		if mayDefine(data, pieces) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseLate parses a file that was not parsed early. A file read again
+// must still be one the scans pass: if it changed into one that may hold
+// a filter or a correlation, or define a rule one names, what the set
+// resolved to no longer holds, and the file is an error.
+func (s *Stream) parseLate(i int) *sigma.File {
+	path := s.sources[i].Path
+	data, err := s.data(i)
+	if err != nil {
+		return readError(path, err)
+	}
+	if s.reread[i] && (mayHoldMeta(data) || s.mayDefineRef(data)) {
+		return &sigma.File{Path: path, Diags: sigma.ErrorList{sigma.Errorf(path, sigma.Pos{Line: 1, Column: 1},
+			"the file changed while the rules were being converted: it may now hold a filter or a correlation, or define a rule one names; convert again")}}
+	}
+	return sigma.ParseFile(path, data)
 }

@@ -234,3 +234,69 @@ func TestOpenStreamReadsLikeRead(t *testing.T) {
 		t.Errorf("standard input must be converted:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+func writeSet(t *testing.T, srcs []driver.Source) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for _, src := range srcs {
+		p := filepath.Join(dir, src.Path)
+		if err := os.WriteFile(p, src.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return dir, paths
+}
+
+// TestStreamRereadsBeyondKeptBytes: with no bytes kept, every file the
+// scans pass is read again at its turn, and the results are Set's.
+func TestStreamRereadsBeyondKeptBytes(t *testing.T) {
+	defer driver.SetKeptBytes(driver.SetKeptBytes(0))
+	dir, paths := writeSet(t, crossFileSet)
+	given := filepath.Join(dir, "given.yml")
+	if err := os.WriteFile(given, []byte(filterFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := driver.NewConverter("xql", driver.ConverterOptions{CorrelationMethod: "tumbling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	driver.Resolve(driver.Read(paths, nil), driver.Read([]string{given}, nil)).Each(conv, driver.Options{}, func(r driver.Result) { want = append(want, describe(r)) })
+	st := driver.OpenStream(paths, []string{given}, nil)
+	st.Each(conv, driver.Options{}, func(r driver.Result) { got = append(got, describe(r)) })
+	compareResults(t, "reread", got, want)
+	if st.Reread() == 0 {
+		t.Error("no file was read again")
+	}
+}
+
+// TestStreamFileChangedBeforeReread: a file read again that now may hold
+// a filter is an error, not a silently different resolution; one that
+// changed into another plain rule converts as it is now.
+func TestStreamFileChangedBeforeReread(t *testing.T) {
+	defer driver.SetKeptBytes(driver.SetKeptBytes(0))
+	_, paths := writeSet(t, []driver.Source{
+		{Path: "a.yml", Data: []byte(procRule("A", "", "a"))},
+		{Path: "b.yml", Data: []byte(procRule("B", "", "b"))},
+		{Path: "c.yml", Data: []byte(procRule("C", "", "c"))},
+	})
+	st := driver.OpenStream(paths, nil, nil)
+	if err := os.WriteFile(paths[1], []byte("title: F\nlogsource: {product: windows}\nfilter:\n    rules: any\n    f: {User: x}\n    condition: not f\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[2], []byte(procRule("C2", "", "c2")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := driver.NewConverter("spl", driver.ConverterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	st.Each(conv, driver.Options{}, func(r driver.Result) { got = append(got, describe(r)) })
+	all := strings.Join(got, "\n")
+	if len(got) != 3 || !strings.Contains(got[1], "b.yml:1:1: the file changed while the rules were being converted") || !strings.Contains(got[2], "|C2|") || strings.Contains(all, "User") {
+		t.Errorf("results:\n%s", all)
+	}
+}
