@@ -78,24 +78,75 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	out := stdout
 	outDir := outputDir(a.value("output"))
+	var file *outputFile
 	if o := a.value("output"); o != "" && outDir == "" {
-		f, err := os.Create(o)
-		if err != nil {
+		if file, err = openOutput(o); err != nil {
 			fmt.Fprintln(stderr, "sigconv convert:", err)
 			return 2
 		}
-		defer f.Close()
-		out = f
+		out = file
 	}
 	status := convertSet(a, conv, st, asJSON, out, outDir, stderr)
 	if status == statusNoRules {
 		fmt.Fprintf(stderr, "sigconv convert: %v (the files hold no detection or correlation rule)\n", noRulesError(a.paths))
-		if o := a.value("output"); o != "" && outDir == "" {
-			os.Remove(o) // created for output that did not come
+	}
+	if file != nil {
+		if err := file.finish(status != statusNoRules); err != nil && status != statusNoRules {
+			fmt.Fprintln(stderr, "sigconv convert:", err)
+			return 2
 		}
+	}
+	if status == statusNoRules {
 		return 1
 	}
 	return status
+}
+
+// outputFile is "-o FILE": opened before converting, so a path that
+// cannot be written fails at once (exit 2), but emptied only when the
+// first output arrives or the conversion ends with results — whether the
+// files hold any rule is known only after they are read, and a run that
+// finds none must leave an existing FILE as it was (and create none).
+type outputFile struct {
+	f         *os.File
+	existed   bool
+	truncated bool
+}
+
+func openOutput(path string) (*outputFile, error) {
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &outputFile{f: f, existed: statErr == nil}, nil
+}
+
+func (o *outputFile) Write(p []byte) (int, error) {
+	if !o.truncated {
+		if err := o.f.Truncate(0); err != nil {
+			return 0, err
+		}
+		o.truncated = true
+	}
+	return o.f.Write(p)
+}
+
+// finish closes the file: emptied if there were results (even when none
+// converted), left as it was if not, and removed if this run created it
+// for nothing.
+func (o *outputFile) finish(results bool) error {
+	if results && !o.truncated {
+		if err := o.f.Truncate(0); err != nil {
+			o.f.Close()
+			return err
+		}
+	}
+	err := o.f.Close()
+	if !results && !o.existed {
+		os.Remove(o.f.Name())
+	}
+	return err
 }
 
 // jsonOutput reports whether results are JSON lines: --json, or -f json,

@@ -126,3 +126,54 @@ func TestConvertDriverContracts(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputFileOnlyWhenRulesFound: -o FILE is replaced once the files
+// hold results, even failed ones, but a run that finds no rule leaves an
+// existing FILE as it was and creates none.
+func TestOutputFileOnlyWhenRulesFound(t *testing.T) {
+	// Files are found, but hold no rule: only a filter for any rule.
+	empty := ruleDir(t, map[string]string{"only_filter.yml": strings.Replace(filterOtherLogsource, "rules:\n        - 0c6d1524-634a-4f6e-a210-ea2de1718e43", "rules: any", 1)})
+	good := filepath.Join(ruleDir(t, map[string]string{"good.yml": goodRule}), "good.yml")
+	bad := filepath.Join(ruleDir(t, map[string]string{"bad.yml": unsupportedRule}), "bad.yml")
+	out := filepath.Join(t.TempDir(), "out.xql")
+	const old = "an older, longer output that must not survive a run with results\n"
+	for _, tc := range []struct {
+		name    string
+		before  string // "" : no file
+		path    string
+		code    int
+		want    string // "-": no file after
+		contain string
+	}{
+		{"no rules, existing file kept", old, empty, 1, old, ""},
+		{"no rules, no file created", "", empty, 1, "-", ""},
+		{"results replace the file", old, good, 0, "", `contains "evil"`},
+		{"failed results empty it", old, bad, 1, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(out)
+			if tc.before != "" {
+				os.WriteFile(out, []byte(tc.before), 0o644)
+			}
+			code, _, errs := runIn("", "convert", "-t", "xql", "-o", out, tc.path)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d: %s", code, tc.code, errs)
+			}
+			data, err := os.ReadFile(out)
+			switch {
+			case tc.want == "-":
+				if err == nil {
+					t.Errorf("%s was created", out)
+				}
+			case err != nil:
+				t.Error(err)
+			case tc.contain != "":
+				if !strings.Contains(string(data), tc.contain) || strings.Contains(string(data), "older") {
+					t.Errorf("output:\n%s", data)
+				}
+			case string(data) != tc.want:
+				t.Errorf("output %q, want %q", data, tc.want)
+			}
+		})
+	}
+}
