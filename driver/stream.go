@@ -314,7 +314,7 @@ func (s *Stream) convertFile(conv *backends.Converter, opt Options, i int) fileR
 
 // data returns file i's bytes: those kept, or read again.
 func (s *Stream) data(i int) ([]byte, error) {
-	if !s.reread[i] {
+	if s.reread == nil || !s.reread[i] { // a Set's stream has no reread
 		return s.sources[i].Data, nil
 	}
 	return os.ReadFile(s.sources[i].Path)
@@ -344,7 +344,7 @@ func (s *Stream) parseLate(i int) *sigma.File {
 	if err != nil {
 		return readError(path, err)
 	}
-	if s.reread[i] && (mayHoldMeta(data) || s.mayDefineRef(data)) {
+	if s.reread != nil && s.reread[i] && (mayHoldMeta(data) || s.mayDefineRef(data)) {
 		return &sigma.File{Path: path, Diags: sigma.ErrorList{sigma.Errorf(path, sigma.Pos{Line: 1, Column: 1},
 			"the file changed while the rules were being converted: it may now hold a filter or a correlation, or define a rule one names; convert again")}}
 	}
